@@ -1,0 +1,164 @@
+#include "common/model_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/sha256.h"
+
+namespace dsfl {
+namespace {
+
+constexpr char kMagic[8] = {'D', 'S', 'F', 'L', 'M', 'D', 'L', '1'};
+
+Status ErrnoError(const std::string& what, const std::string& path) {
+  return absl::InternalError(
+      absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+}
+
+// Owns a file descriptor.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int Release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
+Status WriteAll(int fd, const void* data, size_t size,
+                const std::string& path) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError("cannot write", path);
+    }
+    p += n;
+    size -= static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+// Writes via `fill` into a temporary file beside `path`, then renames.
+template <typename Fill>
+Status WriteAtomically(const std::string& path, int mode, Fill fill) {
+  std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
+  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  if (fd.get() < 0) return ErrnoError("cannot create", tmp);
+  Status status = fill(fd.get(), tmp);
+  if (status.ok() && ::fsync(fd.get()) != 0) {
+    status = ErrnoError("cannot fsync", tmp);
+  }
+  if (::close(fd.Release()) != 0 && status.ok()) {
+    status = ErrnoError("cannot close", tmp);
+  }
+  if (status.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
+    status = ErrnoError("cannot rename to", path);
+  }
+  if (!status.ok()) {
+    ::unlink(tmp.c_str());
+    return status;
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  Fd dir_fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY));
+  if (dir_fd.get() >= 0) ::fsync(dir_fd.get());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Status WriteFileAtomically(const std::string& path, std::string_view contents,
+                           int mode) {
+  return WriteAtomically(path, mode, [&](int fd, const std::string& tmp) {
+    return WriteAll(fd, contents.data(), contents.size(), tmp);
+  });
+}
+
+Status WriteModelFile(const std::string& path, const FlatModel& model,
+                      const nlohmann::json& metadata) {
+  nlohmann::json meta = metadata;
+  nlohmann::json tensors = nlohmann::json::array();
+  for (const TensorSpec& t : model.spec.tensors()) {
+    tensors.push_back({{"name", t.name}, {"shape", t.shape},
+                       {"dtype", "float32"}});
+  }
+  const uint64_t total_bytes = model.values.size() * sizeof(float);
+  meta["tensors"] = tensors;
+  meta["total_bytes"] = total_bytes;
+  meta["sha256"] = ModelDigestHex(model);
+  const std::string header = meta.dump();
+  const uint64_t header_size = header.size();
+  return WriteAtomically(path, 0644, [&](int fd, const std::string& tmp) {
+    DSFL_RETURN_IF_ERROR(WriteAll(fd, kMagic, sizeof(kMagic), tmp));
+    DSFL_RETURN_IF_ERROR(WriteAll(fd, &header_size, sizeof(header_size), tmp));
+    DSFL_RETURN_IF_ERROR(WriteAll(fd, header.data(), header.size(), tmp));
+    return WriteAll(fd, model.values.data(), total_bytes, tmp);
+  });
+}
+
+StatusOr<ModelFile> ReadModelFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  char magic[8];
+  uint64_t header_size = 0;
+  if (!in.read(magic, sizeof(magic)) ||
+      std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) {
+    return absl::DataLossError(absl::StrCat(path, " is not a dsfl model file"));
+  }
+  if (!in.read(reinterpret_cast<char*>(&header_size), sizeof(header_size)) ||
+      header_size > (64u << 20)) {
+    return absl::DataLossError(absl::StrCat(path, ": bad metadata length"));
+  }
+  std::string header(header_size, '\0');
+  if (!in.read(header.data(), static_cast<std::streamsize>(header_size))) {
+    return absl::DataLossError(absl::StrCat(path, ": truncated metadata"));
+  }
+  ModelFile file;
+  try {
+    file.metadata = nlohmann::json::parse(header);
+    std::vector<TensorSpec> tensors;
+    for (const auto& t : file.metadata.at("tensors")) {
+      TensorSpec spec;
+      spec.name = t.at("name").get<std::string>();
+      spec.shape = t.at("shape").get<std::vector<int64_t>>();
+      tensors.push_back(std::move(spec));
+    }
+    file.model.spec = ModelSpec(std::move(tensors));
+  } catch (const nlohmann::json::exception& e) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": bad metadata: ", e.what()));
+  }
+  DSFL_RETURN_IF_ERROR(file.model.spec.Validate());
+  file.model.values.resize(file.model.spec.total_numel());
+  const auto bytes =
+      static_cast<std::streamsize>(file.model.values.size() * sizeof(float));
+  if (!in.read(reinterpret_cast<char*>(file.model.values.data()), bytes)) {
+    return absl::DataLossError(absl::StrCat(path, ": truncated payload"));
+  }
+  const std::string digest = ModelDigestHex(file.model);
+  if (digest != file.metadata.value("sha256", "")) {
+    return absl::DataLossError(absl::StrCat(
+        path, ": payload SHA-256 ", digest, " differs from the metadata's"));
+  }
+  return file;
+}
+
+}  // namespace dsfl

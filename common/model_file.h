@@ -1,0 +1,42 @@
+// Model files: how checkpoints and final models are stored on disk.
+//
+// Layout: the 8-byte magic "DSFLMDL1", a little-endian uint64 length, that
+// many bytes of JSON metadata ({"tensors":[{"name","shape","dtype"}],
+// "sha256", "total_bytes", plus the caller's fields such as job and round}),
+// then the raw float32 payload. Writes stream straight from the model's
+// buffer (no second in-memory copy), fsync, and rename into place, so a
+// crash leaves either the old file or the new one, never half of one.
+//
+// Errors: Internal/NotFound for I/O failures (naming the path), DataLoss for
+// truncated files, bad magic, or a payload whose SHA-256 differs from the
+// metadata's. Thread-compatibility: independent calls may run concurrently
+// on different paths.
+#ifndef DSFL_COMMON_MODEL_FILE_H_
+#define DSFL_COMMON_MODEL_FILE_H_
+
+#include <string>
+
+#include "common/flat_model.h"
+#include "common/status.h"
+#include "nlohmann/json.hpp"
+
+namespace dsfl {
+
+Status WriteModelFile(const std::string& path, const FlatModel& model,
+                      const nlohmann::json& metadata);
+
+struct ModelFile {
+  FlatModel model;
+  nlohmann::json metadata;
+};
+
+StatusOr<ModelFile> ReadModelFile(const std::string& path);
+
+// Writes `contents` to `path` atomically (temporary file, fsync, rename,
+// fsync of the directory). `mode` applies to the new file.
+Status WriteFileAtomically(const std::string& path,
+                           std::string_view contents, int mode = 0644);
+
+}  // namespace dsfl
+
+#endif  // DSFL_COMMON_MODEL_FILE_H_

@@ -1,0 +1,164 @@
+#include "common/model_stream.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace dsfl {
+
+StreamHeader MakeStreamHeader(const FlatModel& model, uint32_t chunk_bytes) {
+  StreamHeader header;
+  header.spec = model.spec;
+  header.total_bytes = model.values.size() * sizeof(float);
+  Sha256 hash;
+  hash.Update(model.values.data(), header.total_bytes);
+  header.sha256 = hash.Finish();
+  header.chunk_bytes = chunk_bytes;
+  return header;
+}
+
+ChunkCursor::ChunkCursor(const void* payload, uint64_t total_bytes,
+                         uint32_t chunk_bytes)
+    : payload_(static_cast<const char*>(payload)),
+      total_bytes_(total_bytes),
+      chunk_bytes_(chunk_bytes) {}
+
+ChunkCursor::ChunkCursor(const FlatModel& model, uint32_t chunk_bytes)
+    : ChunkCursor(model.values.data(), model.values.size() * sizeof(float),
+                  chunk_bytes) {}
+
+bool ChunkCursor::Next(ChunkView* chunk) {
+  if (offset_ >= total_bytes_) return false;
+  uint64_t size = std::min<uint64_t>(chunk_bytes_, total_bytes_ - offset_);
+  chunk->offset = offset_;
+  chunk->bytes = std::string_view(payload_ + offset_, size);
+  offset_ += size;
+  return true;
+}
+
+uint64_t ChunkCursor::chunk_count() const {
+  return (total_bytes_ + chunk_bytes_ - 1) / chunk_bytes_;
+}
+
+FlatModelSink::FlatModelSink(const ModelSpec& spec) {
+  model_.spec = spec;
+  model_.values.resize(spec.total_numel());
+}
+
+Status FlatModelSink::Consume(uint64_t first_element, const char* values,
+                              size_t count) {
+  std::memcpy(model_.values.data() + first_element, values,
+              count * sizeof(float));
+  return absl::OkStatus();
+}
+
+size_t FindNonFinite(const char* values, size_t count) {
+  // A float is non-finite exactly when its exponent bits are all ones. The
+  // branch-free OR over a block lets the compiler vectorise the common case.
+  constexpr uint32_t kExponent = 0x7f800000u;
+  constexpr size_t kBlock = 1024;
+  for (size_t start = 0; start < count; start += kBlock) {
+    size_t end = std::min(count, start + kBlock);
+    uint32_t any = 0;
+    for (size_t i = start; i < end; ++i) {
+      uint32_t bits;
+      std::memcpy(&bits, values + i * sizeof(float), sizeof(bits));
+      any |= static_cast<uint32_t>((bits & kExponent) == kExponent);
+    }
+    if (any != 0) {
+      for (size_t i = start; i < end; ++i) {
+        uint32_t bits;
+        std::memcpy(&bits, values + i * sizeof(float), sizeof(bits));
+        if ((bits & kExponent) == kExponent) return i;
+      }
+    }
+  }
+  return count;
+}
+
+ModelStreamReceiver::ModelStreamReceiver(StreamHeader header)
+    : header_(std::move(header)), hash_(std::make_unique<Sha256>()) {
+  uint64_t start = 0;
+  for (const TensorSpec& t : header_.spec.tensors()) {
+    tensor_starts_.push_back(start);
+    start += t.numel();
+  }
+}
+
+StatusOr<ModelStreamReceiver> ModelStreamReceiver::Start(
+    StreamHeader header, const ModelSpec* expected,
+    const ReceiveLimits& limits) {
+  DSFL_RETURN_IF_ERROR(header.spec.Validate());
+  if (expected != nullptr) {
+    DSFL_RETURN_IF_ERROR(expected->CheckSameAs(header.spec));
+  }
+  if (header.total_bytes != header.spec.byte_size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model header announces ", header.total_bytes,
+        " bytes but its tensors hold ", header.spec.byte_size()));
+  }
+  if (header.total_bytes > limits.max_total_bytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model of ", header.total_bytes,
+                     " bytes exceeds the limit of ", limits.max_total_bytes));
+  }
+  if (header.chunk_bytes % sizeof(float) != 0 ||
+      header.chunk_bytes < limits.min_chunk_bytes ||
+      header.chunk_bytes > limits.max_chunk_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "chunk size ", header.chunk_bytes, " must be a multiple of 4 in [",
+        limits.min_chunk_bytes, ", ", limits.max_chunk_bytes, "]"));
+  }
+  return ModelStreamReceiver(std::move(header));
+}
+
+std::string ModelStreamReceiver::DescribeElement(uint64_t element) const {
+  auto it = std::upper_bound(tensor_starts_.begin(), tensor_starts_.end(),
+                             element);
+  size_t index = static_cast<size_t>(it - tensor_starts_.begin()) - 1;
+  return absl::StrCat("tensor '", header_.spec.tensors()[index].name,
+                      "' element ", element - tensor_starts_[index]);
+}
+
+Status ModelStreamReceiver::OnChunk(uint64_t offset, std::string_view bytes,
+                                    ChunkSink* sink) {
+  if (offset != next_offset_) {
+    return absl::DataLossError(absl::StrCat("chunk at byte offset ", offset,
+                                            ", expected ", next_offset_));
+  }
+  uint64_t expected_size = std::min<uint64_t>(
+      header_.chunk_bytes, header_.total_bytes - next_offset_);
+  if (bytes.size() != expected_size) {
+    return absl::DataLossError(absl::StrCat(
+        "chunk at byte offset ", offset, " has ", bytes.size(),
+        " bytes, expected ", expected_size));
+  }
+  size_t count = bytes.size() / sizeof(float);
+  size_t bad = FindNonFinite(bytes.data(), count);
+  uint64_t first_element = offset / sizeof(float);
+  if (bad != count) {
+    return absl::DataLossError(absl::StrCat(
+        "non-finite value (NaN or Inf) in ", DescribeElement(first_element + bad)));
+  }
+  hash_->Update(bytes.data(), bytes.size());
+  next_offset_ += bytes.size();
+  return sink->Consume(first_element, bytes.data(), count);
+}
+
+Status ModelStreamReceiver::Finish() {
+  if (next_offset_ != header_.total_bytes) {
+    return absl::DataLossError(absl::StrCat("model stream ended after ",
+                                            next_offset_, " of ",
+                                            header_.total_bytes, " bytes"));
+  }
+  Sha256Digest digest = hash_->Finish();
+  if (digest != header_.sha256) {
+    return absl::DataLossError(absl::StrCat(
+        "model digest mismatch: received sha256 ", ToHex(digest),
+        ", header says ", ToHex(header_.sha256)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace dsfl

@@ -1,0 +1,132 @@
+// Chunked streaming of FlatModels: the transport-independent half of the
+// wire codec (docs/protocol.md).
+//
+// Sender: MakeStreamHeader() describes a payload (tensor specs, byte size,
+// SHA-256 of the whole payload, chunk grid); ChunkCursor walks the payload in
+// grid-aligned chunks as views (no copies).
+//
+// Receiver: ModelStreamReceiver checks the header (valid spec, size
+// consistent with the spec, optional expected spec, size limit, chunk grid)
+// and then each chunk *before* handing it on: offset and size must be the
+// next grid cell, and every value must be finite. Valid chunks go to a
+// ChunkSink with their float offset; Finish() checks that the payload is
+// complete and its digest matches the header. Sizes are 64-bit throughout:
+// there is no 2 GiB or 4 GiB limit.
+//
+// Errors: InvalidArgument for header problems and shape mismatches (naming
+// the tensor), DataLoss for bad offsets, sizes, non-finite values (naming
+// the tensor and element) and digest mismatches, plus whatever the sink
+// returns. After an error the receiver must not be used again.
+// Thread-compatibility: one receiver per stream.
+#ifndef DSFL_COMMON_MODEL_STREAM_H_
+#define DSFL_COMMON_MODEL_STREAM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "common/flat_model.h"
+#include "common/sha256.h"
+#include "common/status.h"
+
+namespace dsfl {
+
+inline constexpr uint32_t kDefaultChunkBytes = 1u << 20;  // 1 MiB
+
+struct StreamHeader {
+  ModelSpec spec;
+  uint64_t total_bytes = 0;
+  Sha256Digest sha256{};
+  uint32_t chunk_bytes = kDefaultChunkBytes;
+};
+
+StreamHeader MakeStreamHeader(const FlatModel& model,
+                              uint32_t chunk_bytes = kDefaultChunkBytes);
+
+struct ChunkView {
+  uint64_t offset = 0;  // bytes
+  std::string_view bytes;
+};
+
+// Walks a payload in chunks of the header's grid. The payload must outlive
+// the cursor.
+class ChunkCursor {
+ public:
+  ChunkCursor(const void* payload, uint64_t total_bytes, uint32_t chunk_bytes);
+  explicit ChunkCursor(const FlatModel& model,
+                       uint32_t chunk_bytes = kDefaultChunkBytes);
+
+  // Returns false when all chunks were returned.
+  bool Next(ChunkView* chunk);
+  uint64_t chunk_count() const;
+
+ private:
+  const char* payload_;
+  uint64_t total_bytes_;
+  uint32_t chunk_bytes_;
+  uint64_t offset_ = 0;
+};
+
+// Receives validated chunk contents. `values` may be unaligned in memory;
+// read it with memcpy (or use CopyFloats). `first_element` is the index of
+// values[0] in the flat model.
+class ChunkSink {
+ public:
+  virtual ~ChunkSink() = default;
+  virtual Status Consume(uint64_t first_element, const char* values,
+                         size_t count) = 0;
+};
+
+// Copies chunks into a FlatModel preallocated from the header's spec.
+class FlatModelSink : public ChunkSink {
+ public:
+  explicit FlatModelSink(const ModelSpec& spec);
+  Status Consume(uint64_t first_element, const char* values,
+                 size_t count) override;
+  FlatModel Release() { return std::move(model_); }
+
+ private:
+  FlatModel model_;
+};
+
+struct ReceiveLimits {
+  uint64_t max_total_bytes = UINT64_MAX;
+  uint32_t min_chunk_bytes = 4096;
+  uint32_t max_chunk_bytes = 4u << 20;
+};
+
+class ModelStreamReceiver {
+ public:
+  // `expected` may be null (accept any valid spec).
+  static StatusOr<ModelStreamReceiver> Start(StreamHeader header,
+                                             const ModelSpec* expected,
+                                             const ReceiveLimits& limits = {});
+
+  Status OnChunk(uint64_t offset, std::string_view bytes, ChunkSink* sink);
+  Status Finish();
+
+  const StreamHeader& header() const { return header_; }
+  uint64_t received_bytes() const { return next_offset_; }
+
+  ModelStreamReceiver(ModelStreamReceiver&&) = default;
+  ModelStreamReceiver& operator=(ModelStreamReceiver&&) = default;
+
+ private:
+  explicit ModelStreamReceiver(StreamHeader header);
+  // Names the tensor holding flat element `element` (for error messages).
+  std::string DescribeElement(uint64_t element) const;
+
+  StreamHeader header_;
+  std::unique_ptr<Sha256> hash_;
+  uint64_t next_offset_ = 0;
+  std::vector<uint64_t> tensor_starts_;  // element offsets per tensor
+};
+
+// Index of the first non-finite float among `count` (possibly unaligned)
+// values, or `count` when all are finite.
+size_t FindNonFinite(const char* values, size_t count);
+
+}  // namespace dsfl
+
+#endif  // DSFL_COMMON_MODEL_STREAM_H_

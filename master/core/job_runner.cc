@@ -1,0 +1,269 @@
+#include "master/core/job_runner.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/model_file.h"
+#include "master/core/fedavg.h"
+
+namespace dsfl::master {
+namespace {
+
+nlohmann::json EvalJson(const EvalSummary& e) {
+  nlohmann::json j = {{"examples", e.num_examples}, {"loss", e.loss}};
+  if (e.c_index) j["c_index"] = *e.c_index;
+  if (e.auc) j["auc"] = *e.auc;
+  return j;
+}
+
+nlohmann::json HistoryJson(const JobSpec& spec,
+                           const std::vector<RoundReport>& history) {
+  nlohmann::json rounds = nlohmann::json::array();
+  for (const RoundReport& r : history) {
+    nlohmann::json nodes = nlohmann::json::array();
+    for (const NodeOutcome& n : r.nodes) {
+      nodes.push_back({{"node", n.node_id},
+                       {"ok", n.status.ok()},
+                       {"error", n.status.ok() ? "" : n.status.ToString()},
+                       {"examples", n.train.num_examples},
+                       {"loss_before", n.train.loss_before},
+                       {"loss_after", n.train.loss_after},
+                       {"train_seconds", n.train.train_seconds}});
+    }
+    nlohmann::json entry = {{"round", r.round},
+                            {"selected", r.selected},
+                            {"completed", r.completed},
+                            {"seconds", r.seconds},
+                            {"model_sha256", r.model_sha256},
+                            {"nodes", nodes}};
+    if (r.evaluation) entry["evaluation"] = EvalJson(*r.evaluation);
+    rounds.push_back(entry);
+  }
+  return {{"job_id", spec.job_id}, {"rounds", rounds}};
+}
+
+}  // namespace
+
+JobRunner::JobRunner(JobSpec spec, std::vector<Node> nodes, const Clock* clock,
+                     JobListener* listener)
+    : spec_(std::move(spec)),
+      nodes_(std::move(nodes)),
+      clock_(clock),
+      listener_(listener) {
+  std::sort(nodes_.begin(), nodes_.end(),
+            [](const Node& a, const Node& b) { return a.id < b.id; });
+}
+
+void JobRunner::Message(const std::string& text) {
+  if (listener_ != nullptr) listener_->OnJobMessage(text);
+}
+
+StatusOr<std::vector<Node>> JobRunner::ReachableNodes(
+    CancellationToken* cancel) {
+  std::vector<StatusOr<NodeInfo>> infos(nodes_.size(),
+                                        absl::UnknownError("not called"));
+  CancellationToken stage_cancel;
+  CancellationLink link(cancel, &stage_cancel);
+  CallOptions options;
+  options.deadline = clock_->Now() + std::min(spec_.round_timeout,
+                                              absl::Seconds(30));
+  options.cancel = &stage_cancel;
+  RunFanOut(nodes_.size(), spec_.max_parallel, options.deadline, &stage_cancel,
+            [&](size_t i) { infos[i] = nodes_[i].client->GetInfo(options); });
+  std::vector<Node> reachable;
+  std::string failures;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (infos[i].ok()) {
+      reachable.push_back(nodes_[i]);
+      Message(absl::StrCat("slave ", nodes_[i].id, " reachable: ",
+                           infos[i]->display_name, ", ",
+                           infos[i]->num_rows, " rows (",
+                           infos[i]->dataset_source, ")"));
+    } else {
+      absl::StrAppend(&failures, failures.empty() ? "" : "; ", nodes_[i].id,
+                      ": ", infos[i].status().ToString());
+      Message(absl::StrCat("slave ", nodes_[i].id, " left out: ",
+                           infos[i].status().ToString()));
+    }
+  }
+  if (reachable.size() < spec_.min_clients) {
+    return absl::UnavailableError(absl::StrCat(
+        reachable.size(), " of ", nodes_.size(),
+        " slaves reachable, min_clients is ", spec_.min_clients, " (",
+        failures, ")"));
+  }
+  return reachable;
+}
+
+Status JobRunner::Standardize(std::vector<Node>* nodes,
+                              CancellationToken* cancel) {
+  if (spec_.model.kind == ModelKind::kNoop) return absl::OkStatus();
+  std::vector<StatusOr<ColumnMoments>> answers(
+      nodes->size(), absl::UnknownError("not called"));
+  CancellationToken stage_cancel;
+  CancellationLink link(cancel, &stage_cancel);
+  CallOptions options;
+  options.deadline = clock_->Now() + spec_.round_timeout;
+  options.cancel = &stage_cancel;
+  JobContext job{spec_.job_id, 0};
+  RunFanOut(nodes->size(), spec_.max_parallel, options.deadline, &stage_cancel,
+            [&](size_t i) {
+              answers[i] = (*nodes)[i].client->ComputeMoments(job, spec_.data,
+                                                              options);
+            });
+  std::vector<Node> kept;
+  std::vector<ColumnMoments> moments;
+  std::string failures;
+  for (size_t i = 0; i < nodes->size(); ++i) {
+    if (answers[i].ok()) {
+      kept.push_back((*nodes)[i]);
+      moments.push_back(*std::move(answers[i]));
+    } else {
+      absl::StrAppend(&failures, failures.empty() ? "" : "; ", (*nodes)[i].id,
+                      ": ", answers[i].status().ToString());
+      Message(absl::StrCat("slave ", (*nodes)[i].id,
+                           " left out at standardisation: ",
+                           answers[i].status().ToString()));
+    }
+  }
+  if (kept.size() < spec_.min_clients) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "standardisation: ", kept.size(), " slaves answered, min_clients is ",
+        spec_.min_clients, " (", failures, ")"));
+  }
+  DSFL_ASSIGN_OR_RETURN(spec_.data.standardization,
+                        training::CombineMoments(moments));
+  int64_t rows = 0;
+  for (const ColumnMoments& m : moments) rows += m.count;
+  Message(absl::StrCat("standardised ", spec_.data.roles.features.size(),
+                       " features from aggregates of ", kept.size(),
+                       " slaves (", rows, " training rows)"));
+  *nodes = std::move(kept);
+  return absl::OkStatus();
+}
+
+StatusOr<FlatModel> JobRunner::InitialModel(const std::vector<Node>& nodes,
+                                            CancellationToken* cancel) {
+  CallOptions options;
+  options.deadline = clock_->Now() + spec_.round_timeout;
+  options.cancel = cancel;
+  Status last;
+  for (const Node& node : nodes) {
+    auto model = node.client->InitializeModel(
+        JobContext{spec_.job_id, 0}, spec_.model, spec_.data, spec_.seed,
+        options);
+    if (model.ok()) {
+      Message(absl::StrCat("initial model from ", node.id, ": ",
+                           model->spec.tensors().size(), " tensors, ",
+                           model->values.size(), " parameters"));
+      return model;
+    }
+    last = model.status();
+    Message(absl::StrCat("slave ", node.id,
+                         " could not initialise the model: ", last.ToString()));
+  }
+  return Status(last.code(),
+                absl::StrCat("no slave could initialise the model: ",
+                             last.message()));
+}
+
+Status JobRunner::WriteCheckpoint(uint32_t round,
+                                  const FlatModel& model) const {
+  std::filesystem::path dir =
+      std::filesystem::path(spec_.output_dir) / "checkpoints";
+  std::string path =
+      (dir / absl::StrFormat("round-%05d.dsflm", round)).string();
+  DSFL_RETURN_IF_ERROR(WriteModelFile(
+      path, model, {{"job_id", spec_.job_id}, {"round", round}}));
+  // Keep the last two checkpoints: enough to resume, bounded on disk.
+  if (round > 2) {
+    std::error_code ignored;
+    std::filesystem::remove(
+        dir / absl::StrFormat("round-%05d.dsflm", round - 2), ignored);
+  }
+  return absl::OkStatus();
+}
+
+StatusOr<JobResult> JobRunner::Run(CancellationToken* cancel) {
+  std::error_code ec;
+  std::filesystem::create_directories(
+      std::filesystem::path(spec_.output_dir) / "checkpoints", ec);
+  if (ec) {
+    return absl::InternalError(absl::StrCat(
+        "cannot create output directory ", spec_.output_dir, ": ",
+        ec.message()));
+  }
+  DSFL_ASSIGN_OR_RETURN(std::vector<Node> nodes, ReachableNodes(cancel));
+  DSFL_RETURN_IF_ERROR(Standardize(&nodes, cancel));
+  DSFL_ASSIGN_OR_RETURN(FlatModel global, InitialModel(nodes, cancel));
+
+  FedAvgOptions fedavg;
+  fedavg.fraction_fit = spec_.fraction_fit;
+  fedavg.min_fit_nodes = spec_.min_clients;
+  fedavg.seed = spec_.seed;
+  FedAvg strategy(fedavg);
+  RoundOptions round_options;
+  round_options.min_clients = spec_.min_clients;
+  round_options.timeout = spec_.round_timeout;
+  round_options.max_parallel = spec_.max_parallel;
+  round_options.chunk_bytes = spec_.chunk_bytes;
+  RoundEngine engine(&strategy, round_options, clock_, listener_);
+
+  TrainCall base;
+  base.job.job_id = spec_.job_id;
+  base.model = spec_.model;
+  base.plan = spec_.plan;
+  base.data = spec_.data;
+  EvaluateCall eval_call{base.job, spec_.model, spec_.data};
+
+  JobResult result;
+  for (uint32_t round = 1; round <= spec_.rounds; ++round) {
+    DSFL_ASSIGN_OR_RETURN(
+        TrainRoundResult trained,
+        engine.RunTraining(round, base, global, nodes, cancel));
+    global = std::move(trained.global);
+    RoundReport report;
+    report.round = round;
+    report.rounds = spec_.rounds;
+    report.selected = trained.nodes.size();
+    report.completed = trained.completed;
+    report.nodes = std::move(trained.nodes);
+    report.model_sha256 = ModelDigestHex(global);
+    const bool evaluate =
+        round == spec_.rounds ||
+        (spec_.evaluate_every > 0 && round % spec_.evaluate_every == 0);
+    if (evaluate) {
+      eval_call.job.round = round;
+      auto evaluation = engine.RunEvaluation(eval_call, global, nodes, cancel);
+      if (evaluation.ok()) {
+        report.evaluation = evaluation->aggregate;
+      } else if (cancel != nullptr && cancel->cancelled()) {
+        return absl::CancelledError("job cancelled");
+      } else {
+        Message(absl::StrCat("round ", round, " evaluation failed: ",
+                             evaluation.status().ToString()));
+      }
+    }
+    report.seconds = absl::ToDoubleSeconds(trained.elapsed);
+    DSFL_RETURN_IF_ERROR(WriteCheckpoint(round, global));
+    if (listener_ != nullptr) listener_->OnRoundDone(report);
+    if (report.evaluation) result.final_evaluation = report.evaluation;
+    result.history.push_back(std::move(report));
+  }
+
+  result.model_path =
+      (std::filesystem::path(spec_.output_dir) / "model.dsflm").string();
+  DSFL_RETURN_IF_ERROR(WriteModelFile(
+      result.model_path, global,
+      {{"job_id", spec_.job_id}, {"round", spec_.rounds}, {"final", true}}));
+  DSFL_RETURN_IF_ERROR(WriteFileAtomically(
+      (std::filesystem::path(spec_.output_dir) / "metrics.json").string(),
+      HistoryJson(spec_, result.history).dump(2)));
+  result.model_sha256 = ModelDigestHex(global);
+  result.model = std::move(global);
+  return result;
+}
+
+}  // namespace dsfl::master

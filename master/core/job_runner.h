@@ -1,0 +1,81 @@
+// JobRunner: runs one federated training job from start to end.
+//
+//   1. reach every slave (GetInfo); unreachable ones are left out;
+//   2. federated standardisation: per-slave column moments (aggregates, not
+//      rows) combined into a global mean and standard deviation;
+//   3. the initial model from the first slave (by id), with the job seed;
+//   4. `rounds` FedAvg rounds via the RoundEngine, each followed (every
+//      `evaluate_every` rounds and after the last) by federated evaluation
+//      on the slaves' held-out rows;
+//   5. a checkpoint after every round and the final model, in output_dir.
+//
+// Fails (with every node's reason) when fewer than min_clients slaves are
+// left at any stage; Cancelled when `cancel` fires. Run() blocks the calling
+// thread; the listener is called from it and from engine worker threads.
+#ifndef DSFL_MASTER_CORE_JOB_RUNNER_H_
+#define DSFL_MASTER_CORE_JOB_RUNNER_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/cancellation.h"
+#include "common/clock.h"
+#include "common/flat_model.h"
+#include "master/core/job_spec.h"
+#include "master/core/round_engine.h"
+
+namespace dsfl::master {
+
+struct RoundReport {
+  uint32_t round = 0;
+  uint32_t rounds = 0;
+  size_t selected = 0;
+  size_t completed = 0;
+  std::vector<NodeOutcome> nodes;
+  std::optional<EvalSummary> evaluation;
+  double seconds = 0.0;
+  std::string model_sha256;
+};
+
+struct JobResult {
+  FlatModel model;
+  std::string model_sha256;
+  std::string model_path;
+  std::vector<RoundReport> history;
+  std::optional<EvalSummary> final_evaluation;
+};
+
+class JobListener : public RoundListener {
+ public:
+  // Stage messages ("3 of 3 slaves reachable", "standardised 5 features").
+  virtual void OnJobMessage(const std::string& /*text*/) {}
+  virtual void OnRoundDone(const RoundReport& /*report*/) {}
+};
+
+class JobRunner {
+ public:
+  // `clock` and `listener` are not owned; listener may be null. Nodes'
+  // clients must outlive Run().
+  JobRunner(JobSpec spec, std::vector<Node> nodes, const Clock* clock,
+            JobListener* listener);
+
+  StatusOr<JobResult> Run(CancellationToken* cancel);
+
+ private:
+  StatusOr<std::vector<Node>> ReachableNodes(CancellationToken* cancel);
+  Status Standardize(std::vector<Node>* nodes, CancellationToken* cancel);
+  StatusOr<FlatModel> InitialModel(const std::vector<Node>& nodes,
+                                   CancellationToken* cancel);
+  Status WriteCheckpoint(uint32_t round, const FlatModel& model) const;
+  void Message(const std::string& text);
+
+  JobSpec spec_;
+  std::vector<Node> nodes_;
+  const Clock* clock_;
+  JobListener* listener_;
+};
+
+}  // namespace dsfl::master
+
+#endif  // DSFL_MASTER_CORE_JOB_RUNNER_H_

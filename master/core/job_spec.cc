@@ -1,0 +1,214 @@
+#include "master/core/job_spec.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/config_reader.h"
+#include "common/sha256.h"
+
+namespace dsfl::master {
+namespace {
+
+std::string Resolve(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(base_dir) / path).lexically_normal().string();
+}
+
+StatusOr<std::string> ReadFileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void ParseModel(ConfigReader model, const std::string& base_dir,
+                JobSpec* spec, std::string* torchscript_path) {
+  const std::string type = model.String("type");
+  ModelDefinition& def = spec->model;
+  if (type == "logistic") {
+    def.kind = ModelKind::kLogistic;
+  } else if (type == "mlp") {
+    def.kind = ModelKind::kMlp;
+  } else if (type == "cox") {
+    def.kind = ModelKind::kCox;
+  } else if (type == "deepsurv") {
+    def.kind = ModelKind::kDeepSurv;
+  } else if (type == "torchscript") {
+    def.kind = ModelKind::kTorchScript;
+  } else if (type == "noop") {
+    def.kind = ModelKind::kNoop;
+  } else if (!type.empty()) {
+    model.Fail("type", absl::StrCat("unknown model type '", type,
+                                    "' (logistic, mlp, cox, deepsurv, "
+                                    "torchscript, noop)"));
+  }
+  if (def.kind == ModelKind::kMlp || def.kind == ModelKind::kDeepSurv) {
+    def.hidden_units = model.Ints("hidden_units", 1, 1 << 20);
+    if (def.hidden_units.empty()) def.hidden_units = {32, 16};
+    def.dropout = model.Double("dropout", 0.0, 0.0, 0.95);
+  }
+  if (def.kind == ModelKind::kTorchScript) {
+    *torchscript_path = Resolve(base_dir, model.String("path"));
+    def.torchscript_sha256 = model.String("sha256");
+    Sha256Digest unused;
+    if (!def.torchscript_sha256.empty() &&
+        !ParseSha256Hex(def.torchscript_sha256, &unused)) {
+      model.Fail("sha256", "expected 64 hexadecimal characters");
+    }
+    const std::string task = model.String("task");
+    if (task == "binary") {
+      def.task = Task::kBinary;
+    } else if (task == "survival") {
+      def.task = Task::kSurvival;
+    } else if (!task.empty()) {
+      model.Fail("task", absl::StrCat("unknown task '", task,
+                                      "' (binary, survival)"));
+    }
+  } else {
+    def.task = training::TaskOf(def);
+  }
+  if (def.kind == ModelKind::kNoop) {
+    def.noop_parameters = model.RequiredInt("parameters", 1, int64_t{1} << 34);
+  }
+}
+
+void ParseData(ConfigReader data, JobSpec* spec) {
+  DataSpec& d = spec->data;
+  d.task = spec->model.task;
+  d.roles.features = data.Strings("features", /*required=*/true);
+  if (d.task == Task::kSurvival) {
+    d.roles.time = data.String("time");
+    d.roles.event = data.String("event");
+  } else {
+    d.roles.label = data.String("label");
+  }
+  std::set<std::string> seen;
+  for (const std::string& f : d.roles.features) {
+    if (!seen.insert(f).second) {
+      data.Fail("features", absl::StrCat("column '", f, "' appears twice"));
+    }
+  }
+  if (spec->model.kind != ModelKind::kNoop && d.roles.features.empty()) {
+    data.Fail("features", "at least one feature column is required");
+  }
+  d.held_out_fraction = data.Double("held_out_fraction", 0.2, 0.0, 0.9);
+  d.split_seed = static_cast<uint64_t>(
+      data.Int("split_seed", 0, 0, std::numeric_limits<int64_t>::max()));
+}
+
+void ParseTraining(ConfigReader training, JobSpec* spec) {
+  spec->rounds =
+      static_cast<uint32_t>(training.Int("rounds", 10, 1, 100000));
+  spec->plan.local_epochs = training.Int("local_epochs", 1, 1, 1000000);
+  spec->plan.batch_size = training.Int("batch_size", 0, 0, 1 << 24);
+  ConfigReader optimizer = training.Object("optimizer", false);
+  OptimizerConfig& opt = spec->plan.optimizer;
+  opt.name = optimizer.String("name", "adam");
+  if (opt.name != "adam" && opt.name != "sgd") {
+    optimizer.Fail("name", absl::StrCat("unknown optimizer '", opt.name,
+                                        "' (adam, sgd)"));
+  }
+  opt.learning_rate = optimizer.Double("learning_rate", 0.01, 1e-12, 100.0);
+  opt.weight_decay = optimizer.Double("weight_decay", 0.0, 0.0, 10.0);
+  opt.momentum = optimizer.Double("momentum", 0.0, 0.0, 1.0);
+}
+
+void ParseFederation(ConfigReader federation, JobSpec* spec) {
+  const std::string strategy = federation.String("strategy", "fedavg");
+  if (strategy != "fedavg") {
+    federation.Fail("strategy",
+                    absl::StrCat("unknown strategy '", strategy, "' (fedavg)"));
+  }
+  spec->fraction_fit = federation.Double("fraction_fit", 1.0, 1e-9, 1.0);
+  spec->min_clients =
+      static_cast<uint32_t>(federation.Int("min_clients", 1, 1, 100000));
+  spec->round_timeout = absl::Seconds(
+      federation.Double("round_timeout_seconds", 600.0, 0.01, 7 * 86400.0));
+  spec->max_parallel =
+      static_cast<size_t>(federation.Int("max_parallel", 0, 0, 100000));
+  spec->evaluate_every =
+      static_cast<uint32_t>(federation.Int("evaluate_every", 1, 0, 100000));
+  spec->seed = static_cast<uint64_t>(federation.Int(
+      "seed", 0, 0, std::numeric_limits<int64_t>::max()));
+  spec->chunk_bytes = static_cast<uint32_t>(
+      federation.Int("chunk_bytes", 1 << 20, 4096, 4 << 20));
+  if (spec->chunk_bytes % 4 != 0) {
+    federation.Fail("chunk_bytes", "must be a multiple of 4");
+  }
+}
+
+}  // namespace
+
+StatusOr<JobSpec> ParseJobSpec(const nlohmann::json& json,
+                               const std::string& base_dir) {
+  JobSpec spec;
+  ConfigReader root(json, "");
+  spec.job_id = root.String("job_id", "job");
+  if (spec.job_id.empty() ||
+      spec.job_id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+                                    "OPQRSTUVWXYZ0123456789-_.") !=
+          std::string::npos) {
+    root.Fail("job_id", "use letters, digits, '-', '_' and '.' only");
+  }
+  std::string torchscript_path;
+  ParseModel(root.Object("model", true), base_dir, &spec, &torchscript_path);
+  ParseData(root.Object("data", true), &spec);
+  ParseTraining(root.Object("training", false), &spec);
+  ParseFederation(root.Object("federation", false), &spec);
+
+  std::set<std::string> ids;
+  for (ConfigReader slave : root.Objects("slaves", false)) {
+    SlaveEndpoint endpoint;
+    endpoint.id = slave.String("id");
+    endpoint.address = slave.String("endpoint");
+    endpoint.tls_name = slave.String("tls_name", endpoint.id);
+    if (!endpoint.id.empty() && !ids.insert(endpoint.id).second) {
+      slave.Fail("id", absl::StrCat("slave id '", endpoint.id,
+                                    "' appears twice"));
+    }
+    if (endpoint.address.find(':') == std::string::npos) {
+      slave.Fail("endpoint", absl::StrCat("expected host:port, got '",
+                                          endpoint.address, "'"));
+    }
+    spec.slaves.push_back(std::move(endpoint));
+  }
+  spec.insecure = root.Bool("insecure", false);
+  if (!spec.insecure || root.Has("tls")) {
+    ConfigReader tls = root.Object("tls", !spec.insecure);
+    spec.tls.ca = Resolve(base_dir, tls.String("ca"));
+    spec.tls.cert = Resolve(base_dir, tls.String("cert"));
+    spec.tls.key = Resolve(base_dir, tls.String("key"));
+  }
+  spec.output_dir = Resolve(base_dir, root.String("output_dir", "dsfl-out"));
+  if (spec.min_clients > spec.slaves.size() && !spec.slaves.empty()) {
+    root.Fail("federation.min_clients",
+              absl::StrCat(spec.min_clients, " exceeds the ",
+                           spec.slaves.size(), " listed slaves"));
+  }
+  DSFL_RETURN_IF_ERROR(root.Finish());
+
+  if (spec.model.kind == ModelKind::kTorchScript) {
+    DSFL_ASSIGN_OR_RETURN(spec.model.torchscript_archive,
+                          ReadFileBytes(torchscript_path));
+    std::string actual = Sha256::HexOf(spec.model.torchscript_archive);
+    if (actual != spec.model.torchscript_sha256) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "model.sha256: ", torchscript_path, " has SHA-256 ", actual,
+          " but the job pins ", spec.model.torchscript_sha256));
+    }
+  }
+  return spec;
+}
+
+StatusOr<JobSpec> LoadJobSpec(const std::string& path) {
+  DSFL_ASSIGN_OR_RETURN(nlohmann::json json, ReadJsonFile(path));
+  std::string base_dir =
+      std::filesystem::absolute(path).parent_path().string();
+  return ParseJobSpec(json, base_dir);
+}
+
+}  // namespace dsfl::master

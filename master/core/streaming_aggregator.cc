@@ -1,0 +1,75 @@
+#include "master/core/streaming_aggregator.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace dsfl::master {
+namespace {
+
+// acc[i] += w * x[i] over unaligned float32 input. Written as a plain loop
+// over memcpy'd values so GCC emits unaligned vector loads and FMAs.
+void Axpy(float* __restrict acc, const char* __restrict x, size_t count,
+          float w) {
+  for (size_t i = 0; i < count; ++i) {
+    float v;
+    std::memcpy(&v, x + i * sizeof(float), sizeof(float));
+    acc[i] += w * v;
+  }
+}
+
+}  // namespace
+
+StreamingAggregator::StreamingAggregator(const ModelSpec& spec,
+                                         uint32_t chunk_bytes)
+    : spec_(spec),
+      elements_per_region_(chunk_bytes / sizeof(float)),
+      accumulator_(spec.total_numel(), 0.0f) {
+  uint64_t n = accumulator_.size();
+  region_count_ = static_cast<size_t>(
+      std::max<uint64_t>(1, (n + elements_per_region_ - 1) /
+                                elements_per_region_));
+  regions_ = std::make_unique<Region[]>(region_count_);
+}
+
+void StreamingAggregator::Fold(uint64_t first_element, const char* values,
+                               size_t count, float weight) {
+  Region& region = regions_[first_element / elements_per_region_];
+  std::lock_guard<std::mutex> lock(region.mu);
+  Axpy(accumulator_.data() + first_element, values, count, weight);
+  region.weight += weight;
+}
+
+double StreamingAggregator::RegionWeight(uint64_t element) const {
+  Region& region = regions_[element / elements_per_region_];
+  std::lock_guard<std::mutex> lock(region.mu);
+  return region.weight;
+}
+
+FlatModel StreamingAggregator::Finish(const FlatModel& global) && {
+  for (size_t r = 0; r < region_count_; ++r) {
+    uint64_t begin = r * elements_per_region_;
+    uint64_t end = std::min<uint64_t>(accumulator_.size(),
+                                      begin + elements_per_region_);
+    double weight = regions_[r].weight;
+    if (weight > 0.0) {
+      const float inverse = static_cast<float>(1.0 / weight);
+      for (uint64_t i = begin; i < end; ++i) accumulator_[i] *= inverse;
+    } else {
+      std::copy(global.values.begin() + begin, global.values.begin() + end,
+                accumulator_.begin() + begin);
+    }
+  }
+  FlatModel result;
+  result.spec = std::move(spec_);
+  result.values = std::move(accumulator_);
+  return result;
+}
+
+Status StreamingAggregator::NodeSink::Consume(uint64_t first_element,
+                                              const char* values,
+                                              size_t count) {
+  aggregator_->Fold(first_element, values, count, weight_);
+  return absl::OkStatus();
+}
+
+}  // namespace dsfl::master

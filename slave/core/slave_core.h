@@ -1,0 +1,82 @@
+// SlaveCore: everything a hospital slave does, independent of transport.
+// The gRPC service (slave/service) and the in-process client used by
+// simulations and tests (master/inprocess) both call it, so the code that
+// guards the data is the same in both.
+//
+// Every method blocks (reads data, trains) and must run on a worker thread.
+// What leaves: a dataset summary (row count, column names), per-feature
+// count/sum/sum-of-squares, model parameters, and evaluation metrics, each
+// only when the rows involved meet `limits.min_rows` (FailedPrecondition
+// naming the limit otherwise). Data is re-read for each new job and cached
+// for the job's later calls.
+// Thread-safe.
+#ifndef DSFL_SLAVE_CORE_SLAVE_CORE_H_
+#define DSFL_SLAVE_CORE_SLAVE_CORE_H_
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/flat_model.h"
+#include "common/status.h"
+#include "connector-adapters/dataproxy/data_source.h"
+#include "master/core/job_types.h"
+#include "master/core/slave_client.h"
+#include "slave/training/trainer.h"
+
+namespace dsfl::slave {
+
+struct SlaveLimits {
+  int64_t min_rows = 10;  // minimum complete rows behind any aggregate
+  uint64_t max_model_bytes = uint64_t{4} << 30;
+};
+
+struct SlaveIdentity {
+  std::string node_id;
+  std::string display_name;
+};
+
+class SlaveCore {
+ public:
+  SlaveCore(SlaveIdentity identity, std::unique_ptr<dataproxy::DataSource> source,
+            SlaveLimits limits);
+
+  StatusOr<master::NodeInfo> GetInfo();
+  StatusOr<master::ColumnMoments> ComputeMoments(const master::JobContext& job,
+                                                 const master::DataSpec& data);
+  StatusOr<FlatModel> InitializeModel(const master::JobContext& job,
+                                      const master::ModelDefinition& model,
+                                      const master::DataSpec& data,
+                                      uint64_t seed);
+  StatusOr<training::TrainOutcome> Train(const master::TrainCall& call,
+                                         const FlatModel& global,
+                                         const std::atomic<bool>* cancel,
+                                         const training::ProgressFn& progress);
+  StatusOr<training::EvalOutcome> Evaluate(const master::EvaluateCall& call,
+                                           const FlatModel& model);
+
+  const SlaveLimits& limits() const { return limits_; }
+  const SlaveIdentity& identity() const { return identity_; }
+
+ private:
+  // The job's table: read once per job id, shared by that job's calls.
+  // shared_ptr: concurrent calls of one job keep using a table while a new
+  // job replaces the cache entry.
+  StatusOr<std::shared_ptr<const dataproxy::Table>> TableFor(
+      const std::string& job_id);
+  StatusOr<training::ExampleSplit> ExamplesFor(const master::JobContext& job,
+                                               const master::DataSpec& data);
+  Status CheckRows(int64_t rows, const char* what) const;
+
+  SlaveIdentity identity_;
+  SlaveLimits limits_;
+  std::mutex mu_;  // guards source_ and the cache
+  std::unique_ptr<dataproxy::DataSource> source_;
+  std::string cached_job_;
+  std::shared_ptr<const dataproxy::Table> cached_table_;
+};
+
+}  // namespace dsfl::slave
+
+#endif  // DSFL_SLAVE_CORE_SLAVE_CORE_H_

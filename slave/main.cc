@@ -1,0 +1,51 @@
+// dsfl-slave: the hospital daemon. See docs/operations.md.
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "common/signals.h"
+#include "slave/server/slave_config.h"
+#include "slave/server/slave_server.h"
+#include "spdlog/spdlog.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"dsfl-slave: trains federated models next to a hospital's data"};
+  std::string config_path;
+  bool validate = false;
+  bool insecure = false;
+  app.add_option("-c,--config", config_path, "JSON config file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_flag("--validate-config", validate,
+               "run the whole start-up path (config, TLS, data) and exit");
+  app.add_flag("--insecure", insecure,
+               "serve plaintext gRPC without TLS (testing only)");
+  CLI11_PARSE(app, argc, argv);
+
+  dsfl::BlockTerminationSignals();  // before any thread starts
+  auto config = dsfl::slave::LoadSlaveConfig(config_path);
+  if (!config.ok()) {
+    std::cerr << "dsfl-slave: " << config_path << ": "
+              << config.status().message() << "\n";
+    return 2;
+  }
+  dsfl::slave::StartOptions options;
+  options.insecure = insecure;
+  options.validate_only = validate;
+  auto server = dsfl::slave::SlaveServer::Start(*config, options);
+  if (!server.ok()) {
+    std::cerr << "dsfl-slave: " << server.status().message() << "\n";
+    return 1;
+  }
+  if (validate) {
+    std::cout << "dsfl-slave: " << config_path << " is valid\n";
+    return 0;
+  }
+  int signal = dsfl::WaitForTerminationSignal();
+  spdlog::info("received signal {}, shutting down", signal);
+  (*server)->Shutdown();
+  (*server)->Wait();
+  spdlog::info("stopped");
+  return 0;
+}

@@ -1,0 +1,86 @@
+#include "slave/server/slave_server.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/model_file.h"
+#include "common/tls/grpc_credentials.h"
+#include "common/tls/tls_policy.h"
+#include "connector-adapters/dataproxy/data_source_factory.h"
+#include "grpcpp/server_builder.h"
+#include "slave/training/trainer.h"
+#include "spdlog/spdlog.h"
+
+namespace dsfl::slave {
+
+StatusOr<std::unique_ptr<SlaveServer>> SlaveServer::Start(
+    const SlaveConfig& config, const StartOptions& options) {
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (options.insecure) {
+    spdlog::warn("--insecure: serving PLAINTEXT gRPC without authentication");
+    credentials = grpc::InsecureServerCredentials();
+  } else {
+    if (config.tls_cert.empty()) {
+      return absl::InvalidArgumentError(
+          "tls: the slave needs tls.ca, tls.cert and tls.key (or --insecure "
+          "for plaintext testing)");
+    }
+    DSFL_RETURN_IF_ERROR(tls::RequireTls13ProcessWide());
+    DSFL_ASSIGN_OR_RETURN(
+        tls::TlsFiles files,
+        tls::LoadTlsFiles(config.tls_ca, config.tls_cert, config.tls_key));
+    DSFL_RETURN_IF_ERROR(tls::ValidateTlsFiles(files));
+    credentials = tls::MakeServerCredentials(files);
+  }
+
+  DSFL_ASSIGN_OR_RETURN(
+      std::unique_ptr<dataproxy::DataSource> source,
+      dataproxy::MakeDataSource(config.data_source, "data_source"));
+  std::unique_ptr<SlaveServer> server(new SlaveServer());
+  server->core_ = std::make_unique<SlaveCore>(config.identity,
+                                              std::move(source), config.limits);
+  // Read once now: a wrong path, token or format fails start-up.
+  DSFL_ASSIGN_OR_RETURN(master::NodeInfo info, server->core_->GetInfo());
+  spdlog::info("node '{}': {} rows, {} columns from {}", info.node_id,
+               info.num_rows, info.columns.size(), info.dataset_source);
+  if (options.validate_only) return server;
+
+  training::SetTrainingThreads(config.torch_threads);
+  server->pool_ = std::make_unique<WorkerPool>(config.worker_threads);
+  server->service_ =
+      std::make_unique<SlaveService>(server->core_.get(), server->pool_.get());
+  grpc::ServerBuilder builder;
+  tls::ApplyServerArguments(&builder);
+  builder.AddListeningPort(config.listen, credentials, &server->port_);
+  builder.RegisterService(server->service_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("listen: cannot bind ", config.listen));
+  }
+  if (!config.port_file.empty()) {
+    DSFL_RETURN_IF_ERROR(
+        WriteFileAtomically(config.port_file, absl::StrCat(server->port_)));
+  }
+  spdlog::info("node '{}' serving dsfl.v1.Slave on port {} ({})",
+               info.node_id, server->port_,
+               options.insecure ? "plaintext" : "mutual TLS 1.3");
+  return server;
+}
+
+SlaveServer::~SlaveServer() { Shutdown(absl::ZeroDuration()); }
+
+void SlaveServer::Shutdown(absl::Duration grace) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
+  if (service_) service_->Shutdown();
+  if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  if (pool_) pool_->Shutdown();
+}
+
+void SlaveServer::Wait() {
+  if (server_) server_->Wait();
+}
+
+}  // namespace dsfl::slave

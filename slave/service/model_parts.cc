@@ -1,0 +1,40 @@
+#include "slave/service/model_parts.h"
+
+#include "proto/convert.h"
+
+namespace dsfl::slave {
+
+Status ModelUpload::OnHeader(const v1::ModelHeader& header) {
+  if (receiver_) return absl::InvalidArgumentError("second model header");
+  DSFL_ASSIGN_OR_RETURN(StreamHeader parsed, wire::FromProto(header));
+  DSFL_ASSIGN_OR_RETURN(
+      ModelStreamReceiver receiver,
+      ModelStreamReceiver::Start(std::move(parsed), nullptr, limits_));
+  receiver_.emplace(std::move(receiver));
+  sink_.emplace(receiver_->header().spec);
+  return absl::OkStatus();
+}
+
+Status ModelUpload::OnChunk(const v1::ModelChunk& chunk) {
+  if (!receiver_) {
+    return absl::InvalidArgumentError("model chunk before the model header");
+  }
+  return receiver_->OnChunk(chunk.offset(), chunk.data(), &*sink_);
+}
+
+StatusOr<FlatModel> ModelUpload::Finish() {
+  if (!receiver_) return absl::InvalidArgumentError("no model was sent");
+  DSFL_RETURN_IF_ERROR(receiver_->Finish());
+  return sink_->Release();
+}
+
+ModelDownload::ModelDownload(FlatModel model, uint32_t chunk_bytes)
+    : model_(std::move(model)),
+      chunk_bytes_(chunk_bytes),
+      cursor_(model_, chunk_bytes) {}
+
+void ModelDownload::FillHeader(v1::ModelHeader* header) const {
+  wire::ToProto(MakeStreamHeader(model_, chunk_bytes_), header);
+}
+
+}  // namespace dsfl::slave

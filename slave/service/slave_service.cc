@@ -1,0 +1,499 @@
+#include "slave/service/slave_service.h"
+
+#include <chrono>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "proto/convert.h"
+#include "slave/service/model_parts.h"
+#include "spdlog/spdlog.h"
+
+namespace dsfl::slave {
+namespace {
+
+using grpc::CallbackServerContext;
+
+grpc::Status Unavailable() {
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      "slave is shutting down");
+}
+
+// Keeps a reactor's cancellation token registered with the service for the
+// reactor's lifetime, so Shutdown() can reach it.
+class TrackedToken {
+ public:
+  explicit TrackedToken(SlaveService* service)
+      : service_(service), tracked_(service->Track(&token_)) {}
+  ~TrackedToken() {
+    if (tracked_) service_->Untrack(&token_);
+  }
+  bool tracked() const { return tracked_; }
+  CancellationToken* get() { return &token_; }
+
+ private:
+  SlaveService* service_;
+  CancellationToken token_;
+  bool tracked_;
+};
+
+// Train: read config + model, train on a worker, write progress, result and
+// update. Deleted in OnDone.
+class TrainReactor final
+    : public grpc::ServerBidiReactor<v1::TrainRequest, v1::TrainResponse> {
+ public:
+  explicit TrainReactor(SlaveService* service)
+      : service_(service),
+        token_(service),
+        upload_(service->core()->limits().max_model_bytes) {
+    if (!token_.tracked()) {
+      Finish(Unavailable());
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      UploadComplete();
+      return;
+    }
+    Status status = HandleRequest();
+    if (!status.ok()) {
+      Fail(status);
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      write_in_flight_ = false;
+      if (!ok && phase_ != Phase::kFailing) {
+        phase_ = Phase::kFailing;
+        final_status_ = absl::CancelledError("client went away");
+      }
+    }
+    if (!ok) token_.get()->Cancel();
+    Pump();
+  }
+
+  void OnCancel() override { token_.get()->Cancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  enum class Phase { kReceiving, kTraining, kSending, kFailing };
+
+  Status HandleRequest() {
+    switch (request_.part_case()) {
+      case v1::TrainRequest::kConfig: {
+        if (config_received_) {
+          return absl::InvalidArgumentError("second TrainConfig");
+        }
+        config_received_ = true;
+        const v1::TrainConfig& c = request_.config();
+        call_.job = wire::FromProto(c.job());
+        DSFL_ASSIGN_OR_RETURN(call_.model, wire::FromProto(c.model()));
+        DSFL_ASSIGN_OR_RETURN(call_.plan, wire::FromProto(c.plan()));
+        DSFL_ASSIGN_OR_RETURN(call_.data, wire::FromProto(c.data()));
+        return absl::OkStatus();
+      }
+      case v1::TrainRequest::kHeader:
+        if (!config_received_) {
+          return absl::InvalidArgumentError("model header before TrainConfig");
+        }
+        return upload_.OnHeader(request_.header());
+      case v1::TrainRequest::kChunk:
+        return upload_.OnChunk(request_.chunk());
+      default:
+        return absl::InvalidArgumentError("empty TrainRequest");
+    }
+  }
+
+  void UploadComplete() {
+    if (token_.get()->cancelled()) {
+      Fail(absl::CancelledError("call cancelled during upload"));
+      return;
+    }
+    if (!config_received_) {
+      Fail(absl::InvalidArgumentError("Train call without TrainConfig"));
+      return;
+    }
+    auto model = upload_.Finish();
+    if (!model.ok()) {
+      Fail(model.status());
+      return;
+    }
+    global_ = *std::move(model);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      phase_ = Phase::kTraining;
+      worker_running_ = true;
+    }
+    if (!service_->pool()->Submit([this] { RunTraining(); })) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        worker_running_ = false;
+      }
+      Fail(absl::UnavailableError("slave is shutting down"));
+    }
+  }
+
+  // Worker thread.
+  void RunTraining() {
+    spdlog::info("job '{}' round {}: training on {} parameters",
+                 call_.job.job_id, call_.job.round, global_.values.size());
+    const auto start = std::chrono::steady_clock::now();
+    auto outcome = service_->core()->Train(
+        call_, global_, token_.get()->flag(),
+        [this](int64_t epoch, double loss) { PostProgress(epoch, loss); });
+    const double seconds = std::chrono::duration<double>(
+                               std::chrono::steady_clock::now() - start)
+                               .count();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      worker_running_ = false;
+      if (phase_ == Phase::kFailing) {
+        // The client is gone; Pump() finishes the call.
+      } else if (!outcome.ok()) {
+        phase_ = Phase::kFailing;
+        final_status_ = outcome.status();
+      } else {
+        result_.set_num_examples(outcome->num_examples);
+        result_.set_loss_before(outcome->loss_before);
+        result_.set_loss_after(outcome->loss_after);
+        result_.set_train_seconds(seconds);
+        download_.emplace(std::move(outcome->model), upload_.chunk_bytes());
+        phase_ = Phase::kSending;
+      }
+    }
+    if (!outcome.ok()) {
+      spdlog::warn("job '{}' round {}: training failed: {}", call_.job.job_id,
+                   call_.job.round, outcome.status().ToString());
+    }
+    Pump();  // may Finish(); `this` must not be touched afterwards
+  }
+
+  void PostProgress(int64_t epoch, double loss) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (phase_ != Phase::kTraining) return;
+      progress_epoch_ = epoch;
+      progress_loss_ = loss;
+      progress_pending_ = true;
+    }
+    Pump();
+  }
+
+  void Fail(const Status& status) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (phase_ != Phase::kFailing) {
+        phase_ = Phase::kFailing;
+        final_status_ = status;
+      }
+    }
+    Pump();
+  }
+
+  // Starts the next write or finishes the call. Decides under the lock,
+  // acts outside it (a reaction may run on another thread at once).
+  void Pump() {
+    enum class Action { kNone, kWrite, kFinish } action = Action::kNone;
+    grpc::Status finish_status;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (write_in_flight_ || finished_) return;
+      switch (phase_) {
+        case Phase::kReceiving:
+          break;
+        case Phase::kTraining:
+          if (progress_pending_) {
+            progress_pending_ = false;
+            response_.Clear();
+            response_.mutable_progress()->set_epoch(progress_epoch_);
+            response_.mutable_progress()->set_loss(progress_loss_);
+            action = Action::kWrite;
+          }
+          break;
+        case Phase::kSending:
+          if (!result_sent_) {
+            result_sent_ = true;
+            response_.Clear();
+            *response_.mutable_result() = result_;
+            action = Action::kWrite;
+          } else if (download_->Next(&response_)) {
+            action = Action::kWrite;
+          } else {
+            action = Action::kFinish;
+          }
+          break;
+        case Phase::kFailing:
+          if (!worker_running_) {
+            action = Action::kFinish;
+            finish_status = wire::ToGrpc(final_status_);
+          }
+          break;
+      }
+      if (action == Action::kWrite) write_in_flight_ = true;
+      if (action == Action::kFinish) finished_ = true;
+    }
+    if (action == Action::kWrite) {
+      StartWrite(&response_);
+    } else if (action == Action::kFinish) {
+      Finish(finish_status);
+    }
+  }
+
+  SlaveService* service_;
+  TrackedToken token_;
+  v1::TrainRequest request_;
+  bool config_received_ = false;
+  master::TrainCall call_;
+  ModelUpload upload_;
+  FlatModel global_;
+
+  std::mutex mu_;  // guards everything below
+  Phase phase_ = Phase::kReceiving;
+  bool worker_running_ = false;
+  bool write_in_flight_ = false;
+  bool finished_ = false;
+  bool progress_pending_ = false;
+  int64_t progress_epoch_ = 0;
+  double progress_loss_ = 0;
+  bool result_sent_ = false;
+  v1::TrainResult result_;
+  std::optional<ModelDownload> download_;
+  Status final_status_;
+  v1::TrainResponse response_;
+};
+
+// Evaluate: read config + model, evaluate on a worker, answer.
+class EvaluateReactor final
+    : public grpc::ServerReadReactor<v1::EvaluateRequest> {
+ public:
+  EvaluateReactor(SlaveService* service, v1::EvaluateResponse* response)
+      : service_(service),
+        token_(service),
+        response_(response),
+        upload_(service->core()->limits().max_model_bytes) {
+    if (!token_.tracked()) {
+      Finish(Unavailable());
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      UploadComplete();
+      return;
+    }
+    Status status;
+    switch (request_.part_case()) {
+      case v1::EvaluateRequest::kConfig:
+        status = ReadConfig();
+        break;
+      case v1::EvaluateRequest::kHeader:
+        status = config_received_
+                     ? upload_.OnHeader(request_.header())
+                     : absl::InvalidArgumentError("model before config");
+        break;
+      case v1::EvaluateRequest::kChunk:
+        status = upload_.OnChunk(request_.chunk());
+        break;
+      default:
+        status = absl::InvalidArgumentError("empty EvaluateRequest");
+    }
+    if (!status.ok()) {
+      Finish(wire::ToGrpc(status));
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnCancel() override { token_.get()->Cancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  Status ReadConfig() {
+    if (config_received_) return absl::InvalidArgumentError("second config");
+    config_received_ = true;
+    const v1::EvaluateConfig& c = request_.config();
+    call_.job = wire::FromProto(c.job());
+    DSFL_ASSIGN_OR_RETURN(call_.model, wire::FromProto(c.model()));
+    DSFL_ASSIGN_OR_RETURN(call_.data, wire::FromProto(c.data()));
+    return absl::OkStatus();
+  }
+
+  void UploadComplete() {
+    if (token_.get()->cancelled()) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+      return;
+    }
+    if (!config_received_) {
+      Finish(wire::ToGrpc(absl::InvalidArgumentError("no EvaluateConfig")));
+      return;
+    }
+    auto model = upload_.Finish();
+    if (!model.ok()) {
+      Finish(wire::ToGrpc(model.status()));
+      return;
+    }
+    model_ = *std::move(model);
+    if (!service_->pool()->Submit([this] { Run(); })) Finish(Unavailable());
+  }
+
+  void Run() {
+    auto outcome = service_->core()->Evaluate(call_, model_);
+    if (outcome.ok()) {
+      master::EvalSummary summary{outcome->num_examples, outcome->loss,
+                                  outcome->c_index, outcome->auc};
+      wire::ToProto(summary, response_);
+    }
+    Finish(wire::ToGrpc(outcome.status()));
+  }
+
+  SlaveService* service_;
+  TrackedToken token_;
+  v1::EvaluateResponse* response_;
+  v1::EvaluateRequest request_;
+  bool config_received_ = false;
+  master::EvaluateCall call_;
+  ModelUpload upload_;
+  FlatModel model_;
+};
+
+// InitializeModel: build the model on a worker, stream it back.
+class InitializeReactor final
+    : public grpc::ServerWriteReactor<v1::ModelMessage> {
+ public:
+  InitializeReactor(SlaveService* service, const v1::InitializeRequest* request)
+      : service_(service), token_(service), request_(request) {
+    if (!token_.tracked() ||
+        !service_->pool()->Submit([this] { Build(); })) {
+      Finish(Unavailable());
+    }
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+      return;
+    }
+    WriteNext();
+  }
+  void OnCancel() override { token_.get()->Cancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  void Build() {
+    auto model = BuildModel();
+    if (!model.ok()) {
+      Finish(wire::ToGrpc(model.status()));
+      return;
+    }
+    download_.emplace(*std::move(model), kDefaultChunkBytes);
+    WriteNext();
+  }
+
+  StatusOr<FlatModel> BuildModel() {
+    DSFL_ASSIGN_OR_RETURN(master::ModelDefinition definition,
+                          wire::FromProto(request_->model()));
+    DSFL_ASSIGN_OR_RETURN(master::DataSpec data,
+                          wire::FromProto(request_->data()));
+    return service_->core()->InitializeModel(wire::FromProto(request_->job()),
+                                             definition, data,
+                                             request_->seed());
+  }
+
+  // Only one write is ever outstanding: called from Build() before the
+  // first write and from OnWriteDone() after each.
+  void WriteNext() {
+    if (download_->Next(&message_)) {
+      StartWrite(&message_);
+    } else {
+      Finish(grpc::Status::OK);
+    }
+  }
+
+  SlaveService* service_;
+  TrackedToken token_;
+  const v1::InitializeRequest* request_;
+  std::optional<ModelDownload> download_;
+  v1::ModelMessage message_;
+};
+
+}  // namespace
+
+SlaveService::SlaveService(SlaveCore* core, WorkerPool* pool)
+    : core_(core), pool_(pool) {}
+
+bool SlaveService::Track(CancellationToken* token) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shutting_down_) return false;
+  active_.insert(token);
+  return true;
+}
+
+void SlaveService::Untrack(CancellationToken* token) {
+  std::lock_guard<std::mutex> lock(mu_);
+  active_.erase(token);
+}
+
+void SlaveService::Shutdown() {
+  std::lock_guard<std::mutex> lock(mu_);
+  shutting_down_ = true;
+  for (CancellationToken* token : active_) token->Cancel();
+}
+
+grpc::ServerUnaryReactor* SlaveService::GetInfo(
+    CallbackServerContext* context, const v1::GetInfoRequest* /*request*/,
+    v1::NodeInfo* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!pool_->Submit([this, reactor, response] {
+        auto info = core_->GetInfo();
+        if (info.ok()) wire::ToProto(*info, response);
+        reactor->Finish(wire::ToGrpc(info.status()));
+      })) {
+    reactor->Finish(Unavailable());
+  }
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* SlaveService::ComputeMoments(
+    CallbackServerContext* context, const v1::MomentsRequest* request,
+    v1::MomentsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!pool_->Submit([this, reactor, request, response] {
+        auto data = wire::FromProto(request->data());
+        if (!data.ok()) {
+          reactor->Finish(wire::ToGrpc(data.status()));
+          return;
+        }
+        auto moments =
+            core_->ComputeMoments(wire::FromProto(request->job()), *data);
+        if (moments.ok()) wire::ToProto(*moments, response);
+        reactor->Finish(wire::ToGrpc(moments.status()));
+      })) {
+    reactor->Finish(Unavailable());
+  }
+  return reactor;
+}
+
+grpc::ServerWriteReactor<v1::ModelMessage>* SlaveService::InitializeModel(
+    CallbackServerContext* /*context*/, const v1::InitializeRequest* request) {
+  return new InitializeReactor(this, request);
+}
+
+grpc::ServerBidiReactor<v1::TrainRequest, v1::TrainResponse>*
+SlaveService::Train(CallbackServerContext* /*context*/) {
+  return new TrainReactor(this);
+}
+
+grpc::ServerReadReactor<v1::EvaluateRequest>* SlaveService::Evaluate(
+    CallbackServerContext* /*context*/, v1::EvaluateResponse* response) {
+  return new EvaluateReactor(this, response);
+}
+
+}  // namespace dsfl::slave

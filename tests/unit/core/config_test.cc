@@ -1,0 +1,188 @@
+#include <filesystem>
+#include <fstream>
+
+#include "common/config_reader.h"
+#include "common/model_file.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "master/core/job_spec.h"
+#include "slave/server/slave_config.h"
+
+namespace dsfl {
+namespace {
+
+using ::testing::HasSubstr;
+using json = nlohmann::json;
+
+json ValidJob() {
+  return json::parse(R"({
+    "job_id": "lung-deepsurv",
+    "model": {"type": "deepsurv", "hidden_units": [16, 8]},
+    "data": {"features": ["age", "sex"], "time": "time", "event": "event"},
+    "training": {"rounds": 3, "local_epochs": 2,
+                 "optimizer": {"name": "adam", "learning_rate": 0.01}},
+    "federation": {"min_clients": 2, "round_timeout_seconds": 30, "seed": 1},
+    "slaves": [{"id": "a", "endpoint": "127.0.0.1:1"},
+               {"id": "b", "endpoint": "127.0.0.1:2"}],
+    "tls": {"ca": "ca.pem", "cert": "m.pem", "key": "m.key"}
+  })");
+}
+
+std::string JobError(const json& job) {
+  auto spec = master::ParseJobSpec(job, "/base");
+  return spec.ok() ? "" : std::string(spec.status().message());
+}
+
+TEST(JobSpecTest, ParsesAValidSpecWithDefaultsAndResolvedPaths) {
+  auto spec = master::ParseJobSpec(ValidJob(), "/base");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->model.kind, master::ModelKind::kDeepSurv);
+  EXPECT_EQ(spec->model.task, master::Task::kSurvival);
+  EXPECT_EQ(spec->model.hidden_units, (std::vector<int64_t>{16, 8}));
+  EXPECT_EQ(spec->rounds, 3u);
+  EXPECT_EQ(spec->plan.local_epochs, 2);
+  EXPECT_EQ(spec->min_clients, 2u);
+  EXPECT_EQ(spec->round_timeout, absl::Seconds(30));
+  EXPECT_EQ(spec->tls.ca, "/base/ca.pem");
+  EXPECT_EQ(spec->output_dir, "/base/dsfl-out");
+  EXPECT_DOUBLE_EQ(spec->data.held_out_fraction, 0.2);
+  EXPECT_EQ(spec->slaves[1].tls_name, "b");
+}
+
+TEST(JobSpecTest, ErrorsNameTheField) {
+  json j = ValidJob();
+  j["training"]["rounds"] = 0;
+  EXPECT_THAT(JobError(j), HasSubstr("training.rounds: value 0 is outside"));
+  j = ValidJob();
+  j["model"]["type"] = "transformer";
+  EXPECT_THAT(JobError(j), HasSubstr("model.type: unknown model type"));
+  j = ValidJob();
+  j["data"].erase("time");
+  EXPECT_THAT(JobError(j), HasSubstr("data.time: required string is missing"));
+  j = ValidJob();
+  j["training"]["optimizer"]["learning_rate"] = "fast";
+  EXPECT_THAT(JobError(j),
+              HasSubstr("training.optimizer.learning_rate: expected a number"));
+  j = ValidJob();
+  j["slaves"][1]["endpoint"] = "nowhere";
+  EXPECT_THAT(JobError(j), HasSubstr("slaves[1].endpoint: expected host:port"));
+  j = ValidJob();
+  j["federation"]["min_clients"] = 3;
+  EXPECT_THAT(JobError(j), HasSubstr("exceeds the 2 listed slaves"));
+  j = ValidJob();
+  j["data"]["features"] = {"age", "age"};
+  EXPECT_THAT(JobError(j), HasSubstr("'age' appears twice"));
+  j = ValidJob();
+  j.erase("tls");
+  EXPECT_THAT(JobError(j), HasSubstr("tls: required object is missing"));
+}
+
+TEST(JobSpecTest, UnknownKeysAreErrorsWithASuggestion) {
+  json j = ValidJob();
+  j["trainig"] = j["training"];
+  EXPECT_THAT(JobError(j),
+              HasSubstr("trainig: unknown key (did you mean 'training'?)"));
+  j = ValidJob();
+  j["federation"]["min_client"] = 2;
+  EXPECT_THAT(JobError(j), HasSubstr("federation.min_client: unknown key "
+                                     "(did you mean 'min_clients'?)"));
+}
+
+TEST(JobSpecTest, TorchScriptHashIsPinned) {
+  auto dir = std::filesystem::temp_directory_path() / "dsfl_job_spec_test";
+  std::filesystem::create_directories(dir);
+  ASSERT_TRUE(
+      WriteFileAtomically((dir / "net.pt").string(), "not really a module").ok());
+  json j = ValidJob();
+  j["model"] = {{"type", "torchscript"},
+                {"path", "net.pt"},
+                {"task", "survival"},
+                {"sha256", std::string(64, 'a')}};
+  auto spec = master::ParseJobSpec(j, dir.string());
+  ASSERT_FALSE(spec.ok());
+  EXPECT_THAT(spec.status().message(), HasSubstr("but the job pins aaaa"));
+  std::filesystem::remove_all(dir);
+}
+
+json ValidSlave() {
+  return json::parse(R"({
+    "node_id": "hospital-a",
+    "listen": "127.0.0.1:0",
+    "tls": {"ca": "ca.pem", "cert": "a.pem", "key": "a.key"},
+    "data_source": {"type": "csv", "path": "a.csv"},
+    "limits": {"min_rows": 5}
+  })");
+}
+
+TEST(SlaveConfigTest, ParsesAndResolvesPathsAgainstTheConfigDirectory) {
+  auto config = slave::ParseSlaveConfig(ValidSlave(), "/etc/dsfl");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->identity.display_name, "hospital-a");
+  EXPECT_EQ(config->tls_cert, "/etc/dsfl/a.pem");
+  EXPECT_EQ(config->data_source["path"], "/etc/dsfl/a.csv");
+  EXPECT_EQ(config->limits.min_rows, 5);
+}
+
+TEST(SlaveConfigTest, ErrorsNameTheField) {
+  auto error = [](const json& j) {
+    auto config = slave::ParseSlaveConfig(j, "/etc/dsfl");
+    return config.ok() ? std::string() : std::string(config.status().message());
+  };
+  json j = ValidSlave();
+  j["limits"]["min_rows"] = 0;
+  EXPECT_THAT(error(j), HasSubstr("limits.min_rows: value 0 is outside"));
+  j = ValidSlave();
+  j.erase("node_id");
+  EXPECT_THAT(error(j), HasSubstr("node_id: required string is missing"));
+  j = ValidSlave();
+  j["listen"] = "7443";
+  EXPECT_THAT(error(j), HasSubstr("listen: expected host:port"));
+  j = ValidSlave();
+  j["limit"] = j["limits"];
+  EXPECT_THAT(error(j), HasSubstr("limit: unknown key (did you mean 'limits'?)"));
+  j = ValidSlave();
+  j.erase("data_source");
+  EXPECT_THAT(error(j), HasSubstr("data_source: required object is missing"));
+}
+
+TEST(ConfigReaderTest, ParseErrorsNameTheOrigin) {
+  auto parsed = ParseJson("{\"a\": }", "job.json");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr("job.json: invalid JSON"));
+  EXPECT_EQ(SuggestClosest("epochs", {"local_epochs", "rounds"}), "");
+  EXPECT_EQ(SuggestClosest("round", {"local_epochs", "rounds"}), "rounds");
+}
+
+TEST(ModelFileTest, RoundTripsAndDetectsCorruption) {
+  auto dir = std::filesystem::temp_directory_path() / "dsfl_model_file_test";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "m.dsflm").string();
+  FlatModel model;
+  model.spec = ModelSpec({{"w", {4, 3}, DType::kFloat32},
+                          {"b", {4}, DType::kFloat32}});
+  for (int i = 0; i < 16; ++i) model.values.push_back(0.25f * i);
+  ASSERT_TRUE(WriteModelFile(path, model, {{"round", 7}}).ok());
+  auto read = ReadModelFile(path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->model.values, model.values);
+  EXPECT_EQ(read->model.spec, model.spec);
+  EXPECT_EQ(read->metadata["round"], 7);
+  EXPECT_EQ(read->metadata["sha256"], ModelDigestHex(model));
+  // Flip the last payload byte.
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-1, std::ios::end);
+    f.put('\x7f');
+  }
+  auto corrupt = ReadModelFile(path);
+  EXPECT_EQ(corrupt.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(corrupt.status().message(), HasSubstr("differs"));
+  // No temporary files are left behind.
+  size_t files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir)) files += !e.is_directory();
+  EXPECT_EQ(files, 1u);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace dsfl
