@@ -20,7 +20,12 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_flag("--json", json, "print progress as JSON lines");
   app.add_flag("--validate-config", validate, "validate the job spec and exit");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; every usage error exits 2.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   dsfl::BlockTerminationSignals();
   auto spec = dsfl::master::LoadJobSpec(job_path);

@@ -21,7 +21,12 @@ int main(int argc, char** argv) {
                "run the whole start-up path (config, TLS, data) and exit");
   app.add_flag("--insecure", insecure,
                "serve plaintext gRPC without TLS (testing only)");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; every usage error exits 2.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   dsfl::BlockTerminationSignals();  // before any thread starts
   auto config = dsfl::slave::LoadSlaveConfig(config_path);
