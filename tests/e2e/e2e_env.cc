@@ -85,7 +85,7 @@ std::string E2eEnv::SlaveLog(const std::string& name) const {
 }
 
 int E2eEnv::StartSlave(const std::string& name, int shard,
-                       const std::string& ca) {
+                       const std::string& ca, bool insecure) {
   fs::create_directories(Path(name));
   nlohmann::json config = {
       {"node_id", name},
@@ -99,8 +99,10 @@ int E2eEnv::StartSlave(const std::string& name, int shard,
       {"limits", {{"min_rows", 10}}}};
   const std::string config_path = Path(name + "/slave.json");
   EXPECT_TRUE(WriteFileAtomically(config_path, config.dump(2)).ok());
-  auto process = Subprocess::Spawn(
-      {Bin("dsfl-slave"), "--config", config_path}, Path(name + "/slave.log"));
+  std::vector<std::string> argv = {Bin("dsfl-slave"), "--config",
+                                   config_path};
+  if (insecure) argv.push_back("--insecure");
+  auto process = Subprocess::Spawn(argv, Path(name + "/slave.log"));
   EXPECT_TRUE(process.ok()) << process.status();
   Subprocess* raw = process->get();
   slaves_[name] = *std::move(process);

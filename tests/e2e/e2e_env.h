@@ -34,7 +34,7 @@ class E2eEnv {
   // 0..2 (the demo's hospitals); `ca` the CA file (under pki/) the slave
   // trusts and chains to.
   int StartSlave(const std::string& name, int shard,
-                 const std::string& ca = "ca.pem");
+                 const std::string& ca = "ca.pem", bool insecure = false);
   Subprocess* slave(const std::string& name) { return slaves_.at(name).get(); }
   std::string SlaveLog(const std::string& name) const;
 

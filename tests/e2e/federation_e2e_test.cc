@@ -201,6 +201,26 @@ TEST(FederationE2eTest, ValidateConfigRunsTheStartUpPathAndNamesBadFields) {
               HasSubstr("missing.csv"));
 }
 
+TEST(FederationE2eTest, PlaintextOnlyWhenBothSidesSayInsecure) {
+  E2eEnv env;
+  env.Issue("hospital-a");
+  env.Issue("hospital-b");
+  env.StartSlave("hospital-a", 0, "ca.pem", /*insecure=*/true);
+  env.StartSlave("hospital-b", 1, "ca.pem", /*insecure=*/true);
+  EXPECT_THAT(env.SlaveLog("hospital-a"), HasSubstr("PLAINTEXT"));
+  nlohmann::json job = env.Job({"hospital-a", "hospital-b"}, 1, 1, 2);
+  // A master that insists on TLS cannot talk to a plaintext slave.
+  std::vector<nlohmann::json> lines;
+  std::string output;
+  EXPECT_EQ(env.RunMaster(job, &lines, &output), 1);
+  EXPECT_THAT(output, HasSubstr("UNAVAILABLE"));
+  job.erase("tls");
+  job["insecure"] = true;
+  lines.clear();
+  EXPECT_EQ(env.RunMaster(job, &lines, &output), 0) << output;
+  ASSERT_NE(LastEvent(lines, "done"), nullptr);
+}
+
 TEST(FederationE2eTest, SlaveStopsCleanlyOnSigterm) {
   E2eEnv env;
   env.Issue("hospital-a");
