@@ -29,14 +29,18 @@ const nlohmann::json* LastEvent(const std::vector<nlohmann::json>& lines,
   return last;
 }
 
+// The demo's three hospitals, each on its institution shard.
+void StartThreeHospitals(E2eEnv* env) {
+  for (int shard = 0; shard < 3; ++shard) {
+    std::string name = std::string("hospital-") + static_cast<char>('a' + shard);
+    env->Issue(name);
+    env->StartSlave(name, shard);
+  }
+}
+
 TEST(FederationE2eTest, ThreeSlavesAndAMasterTrainDeepSurv) {
   E2eEnv env;
-  for (const char* name : {"hospital-a", "hospital-b", "hospital-c"}) {
-    env.Issue(name);
-  }
-  env.StartSlave("hospital-a", 0);
-  env.StartSlave("hospital-b", 1);
-  env.StartSlave("hospital-c", 2);
+  StartThreeHospitals(&env);
   std::vector<nlohmann::json> lines;
   std::string output;
   int status = env.RunMaster(
@@ -62,12 +66,7 @@ TEST(FederationE2eTest, ThreeSlavesAndAMasterTrainDeepSurv) {
 
 TEST(FederationE2eTest, SlaveKilledMidRoundIsDroppedAndTheJobFinishes) {
   E2eEnv env;
-  for (const char* name : {"hospital-a", "hospital-b", "hospital-c"}) {
-    env.Issue(name);
-  }
-  env.StartSlave("hospital-a", 0);
-  env.StartSlave("hospital-b", 1);
-  env.StartSlave("hospital-c", 2);
+  StartThreeHospitals(&env);
   // Long local training so that a round is mostly training time.
   auto master = env.StartMaster(
       env.Job({"hospital-a", "hospital-b", "hospital-c"}, 4, 3000, 2));
