@@ -176,7 +176,12 @@ Status JobRunner::WriteCheckpoint(uint32_t round,
   std::string path =
       (dir / absl::StrFormat("round-%05d.dsflm", round)).string();
   DSFL_RETURN_IF_ERROR(WriteModelFile(
-      path, model, {{"job_id", spec_.job_id}, {"round", round}}));
+      path, model,
+      {{"job_id", spec_.job_id},
+       {"round", round},
+       {"standardization",
+        {{"mean", spec_.data.standardization.mean},
+         {"stddev", spec_.data.standardization.stddev}}}}));
   // Keep the last two checkpoints: enough to resume, bounded on disk.
   if (round > 2) {
     std::error_code ignored;
@@ -186,7 +191,45 @@ Status JobRunner::WriteCheckpoint(uint32_t round,
   return absl::OkStatus();
 }
 
-StatusOr<JobResult> JobRunner::Run(CancellationToken* cancel) {
+StatusOr<std::optional<ResumePoint>> LoadLatestCheckpoint(
+    const std::string& output_dir, const std::string& job_id) {
+  std::filesystem::path dir = std::filesystem::path(output_dir) / "checkpoints";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return std::nullopt;
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("round-", 0) == 0 && entry.path().extension() == ".dsflm") {
+      paths.push_back(entry.path().string());
+    }
+  }
+  std::sort(paths.rbegin(), paths.rend());  // newest first (zero-padded)
+  for (const std::string& path : paths) {
+    auto file = ReadModelFile(path);
+    if (!file.ok()) continue;
+    try {
+      if (file->metadata.at("job_id").get<std::string>() != job_id) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            path, " belongs to job '",
+            file->metadata.at("job_id").get<std::string>(), "', not '",
+            job_id, "'"));
+      }
+      ResumePoint point;
+      point.completed_rounds = file->metadata.at("round").get<uint32_t>();
+      const auto& s = file->metadata.at("standardization");
+      point.standardization.mean = s.at("mean").get<std::vector<double>>();
+      point.standardization.stddev = s.at("stddev").get<std::vector<double>>();
+      point.global = std::move(file->model);
+      return point;
+    } catch (const nlohmann::json::exception& e) {
+      continue;  // an older or foreign file: try the previous checkpoint
+    }
+  }
+  return std::nullopt;
+}
+
+StatusOr<JobResult> JobRunner::Run(CancellationToken* cancel,
+                                   const ResumePoint* resume) {
   std::error_code ec;
   std::filesystem::create_directories(
       std::filesystem::path(spec_.output_dir) / "checkpoints", ec);
@@ -196,8 +239,18 @@ StatusOr<JobResult> JobRunner::Run(CancellationToken* cancel) {
         ec.message()));
   }
   DSFL_ASSIGN_OR_RETURN(std::vector<Node> nodes, ReachableNodes(cancel));
-  DSFL_RETURN_IF_ERROR(Standardize(&nodes, cancel));
-  DSFL_ASSIGN_OR_RETURN(FlatModel global, InitialModel(nodes, cancel));
+  FlatModel global;
+  uint32_t first_round = 1;
+  if (resume != nullptr) {
+    spec_.data.standardization = resume->standardization;
+    global = resume->global;
+    first_round = resume->completed_rounds + 1;
+    Message(absl::StrCat("resuming after round ", resume->completed_rounds,
+                         " from its checkpoint"));
+  } else {
+    DSFL_RETURN_IF_ERROR(Standardize(&nodes, cancel));
+    DSFL_ASSIGN_OR_RETURN(global, InitialModel(nodes, cancel));
+  }
 
   FedAvgOptions fedavg;
   fedavg.fraction_fit = spec_.fraction_fit;
@@ -219,7 +272,7 @@ StatusOr<JobResult> JobRunner::Run(CancellationToken* cancel) {
   EvaluateCall eval_call{base.job, spec_.model, spec_.data};
 
   JobResult result;
-  for (uint32_t round = 1; round <= spec_.rounds; ++round) {
+  for (uint32_t round = first_round; round <= spec_.rounds; ++round) {
     DSFL_ASSIGN_OR_RETURN(
         TrainRoundResult trained,
         engine.RunTraining(round, base, global, nodes, cancel));

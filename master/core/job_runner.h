@@ -46,6 +46,21 @@ struct JobResult {
   std::optional<EvalSummary> final_evaluation;
 };
 
+// Where a resumed job continues: the global model after `completed_rounds`
+// rounds and the standardisation the job started with (both from the last
+// checkpoint), so the rest of the run is exactly what it would have been.
+struct ResumePoint {
+  uint32_t completed_rounds = 0;
+  FlatModel global;
+  Standardization standardization;
+};
+
+// The newest readable checkpoint in `output_dir`, or nullopt when there is
+// none. A checkpoint that fails its digest check is skipped (the previous
+// one is used), so a crash while writing never poisons a resume.
+StatusOr<std::optional<ResumePoint>> LoadLatestCheckpoint(
+    const std::string& output_dir, const std::string& job_id);
+
 class JobListener : public RoundListener {
  public:
   // Stage messages ("3 of 3 slaves reachable", "standardised 5 features").
@@ -60,7 +75,10 @@ class JobRunner {
   JobRunner(JobSpec spec, std::vector<Node> nodes, const Clock* clock,
             JobListener* listener);
 
-  StatusOr<JobResult> Run(CancellationToken* cancel);
+  // Runs the job; with `resume`, skips standardisation and initialisation
+  // and continues after resume->completed_rounds.
+  StatusOr<JobResult> Run(CancellationToken* cancel,
+                          const ResumePoint* resume = nullptr);
 
  private:
   StatusOr<std::vector<Node>> ReachableNodes(CancellationToken* cancel);

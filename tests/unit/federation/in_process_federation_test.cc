@@ -129,6 +129,40 @@ TEST(InProcessFederationTest, DeepSurvLearnsAndIsReproducibleBitForBit) {
   std::filesystem::remove_all(out2);
 }
 
+TEST(InProcessFederationTest, ResumeFromACheckpointIsBitIdentical) {
+  std::string straight = TempDir("dsfl_fed_straight");
+  std::string resumed = TempDir("dsfl_fed_resumed");
+  Federation f1, f2;
+  auto full = master::JobRunner(DeepSurvJob(straight), f1.nodes(),
+                                &SystemClock(), nullptr)
+                  .Run(nullptr);
+  ASSERT_TRUE(full.ok()) << full.status();
+
+  // The same job stopped after 4 of its 8 rounds...
+  master::JobSpec first_half = DeepSurvJob(resumed);
+  first_half.rounds = 4;
+  ASSERT_TRUE(master::JobRunner(first_half, f2.nodes(), &SystemClock(),
+                                nullptr)
+                  .Run(nullptr)
+                  .ok());
+  // ...then resumed from its last checkpoint.
+  auto point = master::LoadLatestCheckpoint(resumed, "lung-deepsurv");
+  ASSERT_TRUE(point.ok() && point->has_value()) << point.status();
+  EXPECT_EQ((*point)->completed_rounds, 4u);
+  auto rest = master::JobRunner(DeepSurvJob(resumed), f2.nodes(),
+                                &SystemClock(), nullptr)
+                  .Run(nullptr, &**point);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(rest->history.size(), 4u);
+  EXPECT_EQ(rest->history.front().round, 5u);
+  EXPECT_EQ(rest->model_sha256, full->model_sha256);
+  // A checkpoint of another job is refused, not silently used.
+  EXPECT_EQ(master::LoadLatestCheckpoint(resumed, "other-job").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  std::filesystem::remove_all(straight);
+  std::filesystem::remove_all(resumed);
+}
+
 TEST(InProcessFederationTest, DifferentSeedsGiveDifferentModels) {
   std::string out1 = TempDir("dsfl_fed_s1"), out2 = TempDir("dsfl_fed_s2");
   Federation f1, f2;
