@@ -16,6 +16,10 @@ struct CommandContext {
 
 void AddDemoCommand(CLI::App* app, CommandContext* context);
 void AddJobCommands(CLI::App* app, CommandContext* context);
+void AddSimulateCommands(CLI::App* app, CommandContext* context);
+void AddDidCommands(CLI::App* app, CommandContext* context);
+void AddVcCommands(CLI::App* app, CommandContext* context);
+void AddAuditCommands(CLI::App* app, CommandContext* context);
 
 }  // namespace dsfl::cli
 

@@ -1,5 +1,6 @@
 #include "cli/demo.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -81,6 +82,109 @@ class ProcessGroup {
   std::vector<std::unique_ptr<Subprocess>> processes_;
 };
 
+// Runs dsfl-master on `job` (written to `path`), its output on stdout.
+StatusOr<int> RunMasterJob(const fs::path& path, const nlohmann::json& job) {
+  DSFL_RETURN_IF_ERROR(WriteFileAtomically(path.string(), job.dump(2) + "\n"));
+  std::fflush(stdout);
+  DSFL_ASSIGN_OR_RETURN(
+      auto master,
+      Subprocess::Spawn({Bin("dsfl-master"), "--job", path.string()}));
+  return master->Wait();
+}
+
+StatusOr<nlohmann::json> ReadJson(const fs::path& path) {
+  DSFL_ASSIGN_OR_RETURN(std::string text, ReadAll(path.string()));
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) {
+    return absl::DataLossError(absl::StrCat(path.string(), " is not JSON"));
+  }
+  return j;
+}
+
+// Step 5: exact survival analyses on the same slaves. An exact federated
+// Cox model fitted on the DeepSurv job's training rows (same split), and
+// the C-index of both models on the same held-out patients, pooled across
+// hospitals (docs/survival.md).
+Status RunExactCox(const fs::path& work, const nlohmann::json& deepsurv_job,
+                   int rounds) {
+  const nlohmann::json& data = deepsurv_job.at("data");
+  nlohmann::json cox = {{"job_id", "lung-cox"},
+                        {"analysis",
+                         {{"type", "cox"},
+                          {"time", data.at("time")},
+                          {"event", data.at("event")},
+                          {"covariates", data.at("features")},
+                          {"ties", "efron"},
+                          {"design", "pooled"},
+                          {"rows", "training"},
+                          {"held_out_fraction", data.at("held_out_fraction")},
+                          {"split_seed", data.at("split_seed")}}},
+                        {"slaves", deepsurv_job.at("slaves")},
+                        {"tls", deepsurv_job.at("tls")},
+                        {"output_dir", (work / "cox").string()}};
+  DSFL_ASSIGN_OR_RETURN(int status, RunMasterJob(work / "cox-job.json", cox));
+  if (status != 0) {
+    return absl::InternalError(
+        absl::StrCat("dsfl-master (exact Cox) exited with status ", status));
+  }
+  const fs::path checkpoint = work / "master" / "checkpoints" /
+                              absl::StrFormat("round-%05d.dsflm", rounds);
+  nlohmann::json deepsurv_c = {
+      {"job_id", "lung-deepsurv-concordance"},
+      {"analysis",
+       {{"type", "concordance"},
+        {"model_file", checkpoint.string()},
+        {"time", data.at("time")},
+        {"event", data.at("event")},
+        {"covariates", data.at("features")},
+        {"rows", "held_out"},
+        {"held_out_fraction", data.at("held_out_fraction")},
+        {"split_seed", data.at("split_seed")}}},
+      {"slaves", deepsurv_job.at("slaves")},
+      {"tls", deepsurv_job.at("tls")},
+      {"output_dir", (work / "deepsurv-concordance").string()}};
+  std::printf("\n");
+  DSFL_ASSIGN_OR_RETURN(
+      status, RunMasterJob(work / "deepsurv-concordance-job.json", deepsurv_c));
+  if (status != 0) {
+    return absl::InternalError(absl::StrCat(
+        "dsfl-master (DeepSurv concordance) exited with status ", status));
+  }
+  DSFL_ASSIGN_OR_RETURN(nlohmann::json cox_report,
+                        ReadJson(work / "cox" / "analysis.json"));
+  DSFL_ASSIGN_OR_RETURN(
+      nlohmann::json deepsurv_report,
+      ReadJson(work / "deepsurv-concordance" / "analysis.json"));
+  DSFL_ASSIGN_OR_RETURN(nlohmann::json metrics,
+                        ReadJson(work / "master" / "metrics.json"));
+  double fedavg_c = NAN;
+  for (const auto& round : metrics.value("rounds", nlohmann::json::array())) {
+    if (round.contains("evaluation") &&
+        round["evaluation"].contains("c_index")) {
+      fedavg_c = round["evaluation"]["c_index"].get<double>();
+    }
+  }
+  const nlohmann::json& held = cox_report.at("held_out_concordance");
+  const nlohmann::json& ds = deepsurv_report.at("concordance");
+  auto c = [](const nlohmann::json& j, const char* a, const char* b) {
+    return j.at(a).at(b).at("concordance").get<double>();
+  };
+  std::printf(
+      "\n  Harrell's C on the same %d held-out patients (%d deaths):\n"
+      "  %-34s %10s %16s\n"
+      "  %-34s %10.4f %16.4f   (FedAvg metric: %.4f)\n"
+      "  %-34s %10.4f %16.4f\n",
+      held.at("n").get<int>(), held.at("events").get<int>(), "model", "pooled",
+      "within hospitals",
+      absl::StrCat("DeepSurv, FedAvg ", rounds, " rounds").c_str(),
+      ds.at("harrell").at("concordance").get<double>(),
+      c(ds, "within_sites", "harrell"), fedavg_c,
+      "exact Cox (Efron, pooled design)",
+      held.at("harrell").at("concordance").get<double>(),
+      c(held, "within_sites", "harrell"));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string DefaultLungCsv() {
@@ -100,12 +204,12 @@ Status RunDemo(const DemoOptions& options) {
   }
   std::printf("dsfl demo: work directory %s\n", work.c_str());
 
-  std::printf("\n[1/5] dev certificate authority and mutual-TLS certificates\n");
+  std::printf("\n[1/6] dev certificate authority and mutual-TLS certificates\n");
   DSFL_RETURN_IF_ERROR(MakePki(pki));
   std::printf("  %s/{ca,master,dataproxy,hospital-a,hospital-b,hospital-c}.pem\n",
               pki.c_str());
 
-  std::printf("\n[2/5] lung data split by institution into 3 hospitals\n");
+  std::printf("\n[2/6] lung data split by institution into 3 hospitals\n");
   const std::string lung =
       options.data_path.empty() ? DefaultLungCsv() : options.data_path;
   DSFL_ASSIGN_OR_RETURN(std::string csv, ReadAll(lung));
@@ -123,7 +227,7 @@ Status RunDemo(const DemoOptions& options) {
                 i == 2 ? "  -> served by an HTTPS data proxy" : "");
   }
 
-  std::printf("\n[3/5] starting the data proxy and 3 slaves (mutual TLS 1.3)\n");
+  std::printf("\n[3/6] starting the data proxy and 3 slaves (mutual TLS 1.3)\n");
   ProcessGroup processes;
   const fs::path proxy_dir = work / "dataproxy";
   const std::string token = Sha256::HexOf(absl::StrCat(
@@ -175,6 +279,9 @@ Status RunDemo(const DemoOptions& options) {
           {"cert", (pki / (name + ".pem")).string()},
           {"key", (pki / (name + ".key")).string()}}},
         {"data_source", source},
+        {"audit",
+         {{"log", (dir / "audit.jsonl").string()},
+          {"key", (dir / "audit-key.pem").string()}}},
         {"limits", {{"min_rows", 10}}},
         {"training", {{"worker_threads", 1}, {"torch_threads", 1}}}};
     DSFL_RETURN_IF_ERROR(WriteFileAtomically((dir / "slave.json").string(),
@@ -195,7 +302,7 @@ Status RunDemo(const DemoOptions& options) {
                       {"tls_name", name}});
   }
 
-  std::printf("\n[4/5] DeepSurv job: FedAvg over the 3 hospitals\n");
+  std::printf("\n[4/6] DeepSurv job: FedAvg over the 3 hospitals\n");
   nlohmann::json job = {
       {"job_id", "lung-deepsurv"},
       {"model", {{"type", "deepsurv"}, {"hidden_units", {16, 8}},
@@ -231,8 +338,14 @@ Status RunDemo(const DemoOptions& options) {
       auto master, Subprocess::Spawn({Bin("dsfl-master"), "--job",
                                       job_path.string()}));
   const int master_status = master->Wait();
+  Status analyses = absl::OkStatus();
+  if (master_status == 0) {
+    std::printf("\n[5/6] exact federated Cox on the same hospitals (same "
+                "training split), C-index of both models\n\n");
+    analyses = RunExactCox(work, job, options.rounds);
+  }
 
-  std::printf("\n[5/5] stopping the slaves and the data proxy\n");
+  std::printf("\n[6/6] stopping the slaves and the data proxy\n");
   std::printf("\nwork directory %s:\n", work.c_str());
   std::printf("  pki/                 dev CA and certificates\n");
   std::printf("  data/                the hospitals' shards\n");
@@ -241,10 +354,22 @@ Status RunDemo(const DemoOptions& options) {
   std::printf("  job.json             the job spec\n");
   std::printf("  master/model.dsflm   the final model; metrics.json, "
               "checkpoints/\n");
+  std::printf("  cox/analysis.json    the exact Cox fit (coefficients, tests, "
+              "C-index)\n");
+  std::printf("\nsigned audit logs and each node's public key:\n");
+  for (const char* node : {"master", "hospital-a", "hospital-b", "hospital-c"}) {
+    std::printf("  %-11s %s  key %s\n", node,
+                (work / node / "audit.jsonl").c_str(),
+                (work / node / "audit.pub.pem").c_str());
+  }
+  std::printf("verify one: %s audit verify %s --key %s\n",
+              Bin("dsfl").c_str(), (work / "master" / "audit.jsonl").c_str(),
+              (work / "master" / "audit.pub.pem").c_str());
   if (master_status != 0) {
     return absl::InternalError(
         absl::StrCat("dsfl-master exited with status ", master_status));
   }
+  DSFL_RETURN_IF_ERROR(analyses);
   return absl::OkStatus();
 }
 

@@ -7,7 +7,10 @@
 // read CSV files, C reads through the proxy), each on a free port with
 // mutual TLS 1.3; (4) writes a DeepSurv job and runs dsfl-master on it,
 // whose per-round progress and final held-out C-index are printed; (5)
-// stops everything. Every config, certificate, log and model stays in the
+// runs an exact federated Cox job on the same slaves (fitted on the same
+// training rows) and a concordance job for the trained DeepSurv, and prints
+// the Cox coefficients and both models' C-index on the held-out patients;
+// (6) stops everything. Every config, certificate, log and model stays in the
 // work directory, whose layout the demo prints.
 #ifndef DSFL_CLI_DEMO_H_
 #define DSFL_CLI_DEMO_H_

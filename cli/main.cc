@@ -8,6 +8,10 @@ int main(int argc, char** argv) {
   dsfl::cli::CommandContext context;
   dsfl::cli::AddDemoCommand(&app, &context);
   dsfl::cli::AddJobCommands(&app, &context);
+  dsfl::cli::AddSimulateCommands(&app, &context);
+  dsfl::cli::AddDidCommands(&app, &context);
+  dsfl::cli::AddVcCommands(&app, &context);
+  dsfl::cli::AddAuditCommands(&app, &context);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

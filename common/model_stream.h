@@ -21,8 +21,12 @@
 #ifndef DSFL_COMMON_MODEL_STREAM_H_
 #define DSFL_COMMON_MODEL_STREAM_H_
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <string_view>
 #include <vector>
 
@@ -43,6 +47,44 @@ struct StreamHeader {
 
 StreamHeader MakeStreamHeader(const FlatModel& model,
                               uint32_t chunk_bytes = kDefaultChunkBytes);
+
+// MakeStreamHeader for a model that is sent to many receivers, e.g. the
+// master's global model, sent to every slave in a round: the SHA-256 over
+// the payload (the expensive part, ~2 GB/s) is computed once, not once per
+// receiver. An entry is found by the model's buffer address, size, spec and
+// chunk size, and is used only when a 64-bit fingerprint over the whole
+// payload (FastFingerprint, ~10x faster than SHA-256) still matches, so a
+// new model that reuses a freed model's buffer never gets a stale digest.
+// (Were a fingerprint ever to collide, the receiver's digest check would
+// refuse the stream: a failed call, never a wrong model.) Concurrent
+// callers for the same model wait for the one computing it.
+// Thread-safe.
+class StreamHeaderCache {
+ public:
+  StreamHeader Get(const FlatModel& model, uint32_t chunk_bytes);
+
+  // The process-wide cache (keeps the last few models).
+  static StreamHeaderCache& Shared();
+
+ private:
+  struct Entry {
+    const float* data = nullptr;
+    size_t size = 0;
+    uint64_t fingerprint = 0;
+    uint32_t chunk_bytes = 0;
+    bool ready = false;
+    StreamHeader header;
+  };
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<Entry> entries_;  // newest first, at most kEntries
+  static constexpr size_t kEntries = 4;
+};
+
+// A fast non-cryptographic 64-bit fingerprint of `size` bytes (multiply-
+// xorshift over 64-bit words, four independent lanes). Not collision
+// resistant against an adversary; used only to validate caches.
+uint64_t FastFingerprint(const void* data, size_t size);
 
 struct ChunkView {
   uint64_t offset = 0;  // bytes

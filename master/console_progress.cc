@@ -89,8 +89,12 @@ void ConsoleProgress::PrintResult(const JobResult& result) {
                    static_cast<long long>(result.final_evaluation->num_examples),
                    MetricText(*result.final_evaluation).c_str());
     }
-    std::fprintf(out_, "model: %s\nsha256: %s\n", result.model_path.c_str(),
-                 result.model_sha256.c_str());
+    if (result.model_sha256.empty()) {
+      std::fprintf(out_, "report: %s\n", result.model_path.c_str());
+    } else {
+      std::fprintf(out_, "model: %s\nsha256: %s\n",
+                   result.model_path.c_str(), result.model_sha256.c_str());
+    }
   }
   std::fflush(out_);
 }

@@ -15,8 +15,16 @@ PACKAGES=(
   libtorch-dev
   # JSON, logging, HTTP (data proxy), CLI parsing
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libcli11-dev
+  # the master daemon's persistent job store; zlib for gzip status lists (VCs)
+  libsqlite3-dev zlib1g-dev
   # tests
   libgtest-dev libgmock-dev
+  # systemd integration: sd_notify (READY/STOPPING/WATCHDOG) in the daemons,
+  # and systemd-analyze verify/security for the unit tests of deploy/systemd
+  libsystemd-dev systemd
+  # packaging (scripts/package.sh): CPack's dpkg-shlibdeps needs `file`;
+  # the packages' maintainer scripts need adduser (dpkg -i in the tests)
+  file adduser
 )
 
 missing=()

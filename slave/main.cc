@@ -5,9 +5,19 @@
 
 #include "CLI/CLI.hpp"
 #include "common/signals.h"
+#include "common/systemd/notify.h"
+#include "common/systemd/watchdog.h"
 #include "slave/server/slave_config.h"
 #include "slave/server/slave_server.h"
 #include "spdlog/spdlog.h"
+
+namespace {
+
+void LogIfError(const dsfl::Status& status) {
+  if (!status.ok()) spdlog::warn("systemd: {}", status.ToString());
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"dsfl-slave: trains federated models next to a hospital's data"};
@@ -47,10 +57,18 @@ int main(int argc, char** argv) {
     std::cout << "dsfl-slave: " << config_path << " is valid\n";
     return 0;
   }
+  // systemd (Type=notify): ready once the server is serving; watchdog
+  // pings until shutdown. No-ops when not started by systemd.
+  LogIfError(dsfl::systemd::NotifyReady(
+      "serving node '" + config->identity.node_id + "' on port " +
+      std::to_string((*server)->port())));
+  auto watchdog = dsfl::systemd::Watchdog::StartForSystemd();
   int signal = dsfl::WaitForTerminationSignal();
   spdlog::info("received signal {}, shutting down", signal);
+  LogIfError(dsfl::systemd::NotifyStopping("shutting down"));
   (*server)->Shutdown();
   (*server)->Wait();
+  watchdog.reset();  // stops and joins the thread
   spdlog::info("stopped");
   return 0;
 }

@@ -83,20 +83,35 @@ StatusOr<PeerIdentity> PeerFromContext(const grpc::AuthContext& context);
 
 // Keepalive and size limits for long training rounds. Model chunks are
 // about 1 MiB; 8 MiB leaves room for a chunk plus its envelope and for
-// small job definitions.
+// small job definitions. Keepalive pings run every 30 s in both directions,
+// also while a slave trains for hours without sending anything, so idle
+// NATs and firewalls keep the connection; a call's own deadline (the
+// round timeout) is what bounds a training call, never idleness.
 inline constexpr int kKeepaliveTimeMs = 30 * 1000;
 inline constexpr int kKeepaliveTimeoutMs = 10 * 1000;
 inline constexpr int kMaxMessageBytes = 8 * 1024 * 1024;
 
+// HTTP/2 flow control (docs/performance.md). gRPC's default BDP probing
+// grows each stream's receive window to many MiB; a master receiving N
+// updates at once then buffers N windows (measured: 10x the model at
+// P = 10M, N = 8). A fixed window of kStreamWindowBytes per stream bounds
+// what a receiver buffers to N x 1 MiB, and still carries 1 MiB per round
+// trip time per stream (~100 MB/s at 10 ms RTT, well above a hospital
+// uplink; on loopback the window is never the bottleneck).
+inline constexpr int kStreamWindowBytes = 1024 * 1024;
+// Largest HTTP/2 DATA frame we accept (the peer may send up to this): fewer
+// frame headers and wakeups per 1 MiB chunk than the 16 KiB default.
+inline constexpr int kMaxFrameBytes = 1024 * 1024;
+
 // Client channel arguments: keepalive ping every kKeepaliveTimeMs even
 // without active calls, unlimited pings without data, kMaxMessageBytes in
-// both directions, and the TLS name to verify the server's certificate
+// both directions, the flow-control settings above, and the TLS name to verify the server's certificate
 // against if `ssl_target_name_override` is non-empty (e.g. the slave's DNS
 // SAN when connecting by IP address).
 grpc::ChannelArguments MakeChannelArguments(
     const std::string& ssl_target_name_override);
 
-// The server side of the same settings. Without it the server answers the
+// The server side of the same settings (keepalive, sizes, flow control). Without it the server answers the
 // client's 30 s keepalive pings with GOAWAY "too_many_pings" (gRPC's
 // default minimum is 5 minutes). Call before builder->BuildAndStart().
 void ApplyServerArguments(grpc::ServerBuilder* builder);

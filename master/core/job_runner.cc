@@ -6,7 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/model_file.h"
+#include "common/audit/audit_event.h"
 #include "master/core/fedavg.h"
+#include "spdlog/spdlog.h"
 
 namespace dsfl::master {
 namespace {
@@ -21,39 +23,54 @@ nlohmann::json EvalJson(const EvalSummary& e) {
 nlohmann::json HistoryJson(const JobSpec& spec,
                            const std::vector<RoundReport>& history) {
   nlohmann::json rounds = nlohmann::json::array();
-  for (const RoundReport& r : history) {
-    nlohmann::json nodes = nlohmann::json::array();
-    for (const NodeOutcome& n : r.nodes) {
-      nodes.push_back({{"node", n.node_id},
-                       {"ok", n.status.ok()},
-                       {"error", n.status.ok() ? "" : n.status.ToString()},
-                       {"examples", n.train.num_examples},
-                       {"loss_before", n.train.loss_before},
-                       {"loss_after", n.train.loss_after},
-                       {"train_seconds", n.train.train_seconds}});
-    }
-    nlohmann::json entry = {{"round", r.round},
-                            {"selected", r.selected},
-                            {"completed", r.completed},
-                            {"seconds", r.seconds},
-                            {"model_sha256", r.model_sha256},
-                            {"nodes", nodes}};
-    if (r.evaluation) entry["evaluation"] = EvalJson(*r.evaluation);
-    rounds.push_back(entry);
-  }
+  for (const RoundReport& r : history) rounds.push_back(RoundReportJson(r));
   return {{"job_id", spec.job_id}, {"rounds", rounds}};
 }
 
 }  // namespace
 
+nlohmann::json RoundReportJson(const RoundReport& r) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const NodeOutcome& n : r.nodes) {
+    nodes.push_back({{"node", n.node_id},
+                     {"ok", n.status.ok()},
+                     {"error", n.status.ok() ? "" : n.status.ToString()},
+                     {"examples", n.train.num_examples},
+                     {"loss_before", n.train.loss_before},
+                     {"loss_after", n.train.loss_after},
+                     {"train_seconds", n.train.train_seconds}});
+  }
+  nlohmann::json entry = {{"round", r.round},
+                          {"rounds", r.rounds},
+                          {"selected", r.selected},
+                          {"completed", r.completed},
+                          {"seconds", r.seconds},
+                          {"model_sha256", r.model_sha256},
+                          {"nodes", nodes}};
+  if (r.evaluation) entry["evaluation"] = EvalJson(*r.evaluation);
+  return entry;
+}
+
 JobRunner::JobRunner(JobSpec spec, std::vector<Node> nodes, const Clock* clock,
-                     JobListener* listener)
+                     JobListener* listener, audit::AuditSink* audit)
     : spec_(std::move(spec)),
       nodes_(std::move(nodes)),
       clock_(clock),
-      listener_(listener) {
+      listener_(listener),
+      audit_(audit != nullptr ? audit : &audit::NullAuditSink()) {
   std::sort(nodes_.begin(), nodes_.end(),
             [](const Node& a, const Node& b) { return a.id < b.id; });
+}
+
+Status JobRunner::Audit(const char* type, std::optional<int64_t> round,
+                        nlohmann::json details) {
+  Status status =
+      audit_->Record({type, spec_.job_id, round, "", std::move(details)});
+  if (!status.ok()) {
+    // Fail closed: the master does not act on what it could not log.
+    return absl::InternalError(absl::StrCat("audit log: ", status.message()));
+  }
+  return absl::OkStatus();
 }
 
 void JobRunner::Message(const std::string& text) {
@@ -99,7 +116,6 @@ StatusOr<std::vector<Node>> JobRunner::ReachableNodes(
 
 Status JobRunner::Standardize(std::vector<Node>* nodes,
                               CancellationToken* cancel) {
-  if (spec_.model.kind == ModelKind::kNoop) return absl::OkStatus();
   std::vector<StatusOr<ColumnMoments>> answers(
       nodes->size(), absl::UnknownError("not called"));
   CancellationToken stage_cancel;
@@ -230,6 +246,27 @@ StatusOr<std::optional<ResumePoint>> LoadLatestCheckpoint(
 
 StatusOr<JobResult> JobRunner::Run(CancellationToken* cancel,
                                    const ResumePoint* resume) {
+  DSFL_RETURN_IF_ERROR(Audit(
+      audit::events::kJobSubmitted, std::nullopt,
+      {{"job_spec_sha256", spec_.spec_sha256},
+       {"model", training::ModelKindName(spec_.model.kind)},
+       {"rounds", spec_.rounds},
+       {"slaves", nodes_.size()}}));
+  auto result = RunRounds(cancel, resume);
+  if (!result.ok()) {
+    const bool cancelled = cancel != nullptr && cancel->cancelled();
+    Status logged =
+        cancelled ? Audit(audit::events::kJobCancelled, std::nullopt,
+                          {{"reason", result.status().ToString()}})
+                  : Audit(audit::events::kJobFailed, std::nullopt,
+                          {{"error", result.status().ToString()}});
+    if (!logged.ok()) spdlog::error("{}", logged.ToString());
+  }
+  return result;
+}
+
+StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
+                                         const ResumePoint* resume) {
   std::error_code ec;
   std::filesystem::create_directories(
       std::filesystem::path(spec_.output_dir) / "checkpoints", ec);
@@ -273,9 +310,13 @@ StatusOr<JobResult> JobRunner::Run(CancellationToken* cancel,
 
   JobResult result;
   for (uint32_t round = first_round; round <= spec_.rounds; ++round) {
-    DSFL_ASSIGN_OR_RETURN(
-        TrainRoundResult trained,
-        engine.RunTraining(round, base, global, nodes, cancel));
+    auto round_result = engine.RunTraining(round, base, global, nodes, cancel);
+    if (!round_result.ok()) {
+      DSFL_RETURN_IF_ERROR(Audit(audit::events::kRoundFailed, round,
+                                 {{"reason", round_result.status().ToString()}}));
+      return round_result.status();
+    }
+    TrainRoundResult trained = *std::move(round_result);
     global = std::move(trained.global);
     RoundReport report;
     report.round = round;
@@ -300,6 +341,25 @@ StatusOr<JobResult> JobRunner::Run(CancellationToken* cancel,
       }
     }
     report.seconds = absl::ToDoubleSeconds(trained.elapsed);
+    nlohmann::json participants = nlohmann::json::array();
+    nlohmann::json dropouts = nlohmann::json::array();
+    int64_t examples = 0;
+    for (const NodeOutcome& n : report.nodes) {
+      if (n.status.ok()) {
+        participants.push_back(n.node_id);
+        examples += n.train.num_examples;
+      } else {
+        dropouts.push_back({{"node", n.node_id}, {"error", n.status.ToString()}});
+      }
+    }
+    nlohmann::json round_details = {{"participants", participants},
+                                    {"dropouts", dropouts},
+                                    {"global_model_sha256", report.model_sha256},
+                                    {"examples", examples}};
+    if (report.evaluation) round_details["metrics"] = EvalJson(*report.evaluation);
+    // Logged before the checkpoint makes the round's model durable.
+    DSFL_RETURN_IF_ERROR(
+        Audit(audit::events::kRoundCompleted, round, round_details));
     DSFL_RETURN_IF_ERROR(WriteCheckpoint(round, global));
     if (listener_ != nullptr) listener_->OnRoundDone(report);
     if (report.evaluation) result.final_evaluation = report.evaluation;
@@ -308,6 +368,14 @@ StatusOr<JobResult> JobRunner::Run(CancellationToken* cancel,
 
   result.model_path =
       (std::filesystem::path(spec_.output_dir) / "model.dsflm").string();
+  nlohmann::json final_details = {{"model_sha256", ModelDigestHex(global)},
+                                  {"rounds", spec_.rounds},
+                                  {"path", result.model_path}};
+  if (result.final_evaluation) {
+    final_details["metrics"] = EvalJson(*result.final_evaluation);
+  }
+  DSFL_RETURN_IF_ERROR(Audit(audit::events::kModelFinal, std::nullopt,
+                             final_details));
   DSFL_RETURN_IF_ERROR(WriteModelFile(
       result.model_path, global,
       {{"job_id", spec_.job_id}, {"round", spec_.rounds}, {"final", true}}));

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/audit/audit_sink.h"
 #include "common/cancellation.h"
 #include "common/clock.h"
 #include "common/flat_model.h"
@@ -68,12 +69,18 @@ class JobListener : public RoundListener {
   virtual void OnRoundDone(const RoundReport& /*report*/) {}
 };
 
+// One round's report as stored and served (round, participants, per-node
+// outcome, evaluation, seconds, model digest).
+nlohmann::json RoundReportJson(const RoundReport& report);
+
 class JobRunner {
  public:
   // `clock` and `listener` are not owned; listener may be null. Nodes'
   // clients must outlive Run().
+  // `audit` (not owned; null = no log) records the job, every round and
+  // the final model before the master acts on them.
   JobRunner(JobSpec spec, std::vector<Node> nodes, const Clock* clock,
-            JobListener* listener);
+            JobListener* listener, audit::AuditSink* audit = nullptr);
 
   // Runs the job; with `resume`, skips standardisation and initialisation
   // and continues after resume->completed_rounds.
@@ -87,11 +94,16 @@ class JobRunner {
                                    CancellationToken* cancel);
   Status WriteCheckpoint(uint32_t round, const FlatModel& model) const;
   void Message(const std::string& text);
+  Status Audit(const char* type, std::optional<int64_t> round,
+               nlohmann::json details);
+  StatusOr<JobResult> RunRounds(CancellationToken* cancel,
+                                const ResumePoint* resume);
 
   JobSpec spec_;
   std::vector<Node> nodes_;
   const Clock* clock_;
   JobListener* listener_;
+  audit::AuditSink* audit_;
 };
 
 }  // namespace dsfl::master

@@ -100,6 +100,76 @@ void ParseData(ConfigReader data, JobSpec* spec) {
       data.Int("split_seed", 0, 0, std::numeric_limits<int64_t>::max()));
 }
 
+// "analysis": {"type": "cox" | "km" | "concordance", "time", "event",
+// "covariates", "ties": "efron" | "breslow", "design": "pooled" |
+// "stratified", "rows": "all" | "training" | "held_out",
+// "held_out_fraction", "split_seed", "eps", "max_iterations",
+// "concordance", "uno", "baseline_hazard", "exclude_refusing_sites",
+// "model_file" (type concordance)}.
+void ParseAnalysis(ConfigReader a, const std::string& base_dir, JobSpec* spec) {
+  analytics::AnalysisSpec analysis;
+  const std::string type = a.String("type", "cox");
+  if (type == "km") {
+    analysis.type = analytics::AnalysisSpec::Type::kKaplanMeier;
+  } else if (type == "concordance") {
+    analysis.type = analytics::AnalysisSpec::Type::kConcordance;
+    analysis.model_file = Resolve(base_dir, a.String("model_file"));
+  } else if (type != "cox") {
+    a.Fail("type", absl::StrCat("unknown analysis '", type,
+                                "' (cox, km, concordance)"));
+  }
+  analysis.data.time = a.String("time", "time");
+  analysis.data.event = a.String("event", "event");
+  const bool cox = analysis.type == analytics::AnalysisSpec::Type::kCox;
+  analysis.data.covariates =
+      a.Strings("covariates",
+                /*required=*/analysis.type !=
+                    analytics::AnalysisSpec::Type::kKaplanMeier);
+  std::set<std::string> seen;
+  for (const std::string& c : analysis.data.covariates) {
+    if (!seen.insert(c).second) {
+      a.Fail("covariates", absl::StrCat("column '", c, "' appears twice"));
+    }
+  }
+  if (cox && analysis.data.covariates.empty()) {
+    a.Fail("covariates", "a Cox model needs at least one covariate");
+  }
+  const std::string ties = a.String("ties", "efron");
+  if (ties == "breslow") {
+    analysis.ties = analytics::Ties::kBreslow;
+  } else if (ties != "efron") {
+    a.Fail("ties", absl::StrCat("unknown ties '", ties, "' (efron, breslow)"));
+  }
+  const std::string design = a.String("design", "pooled");
+  if (design == "stratified") {
+    analysis.design = analytics::CoxDesign::kStratified;
+  } else if (design != "pooled") {
+    a.Fail("design",
+           absl::StrCat("unknown design '", design, "' (pooled, stratified)"));
+  }
+  const std::string rows = a.String("rows", "all");
+  if (rows == "training") {
+    analysis.data.rows = analytics::RowSet::kTraining;
+  } else if (rows == "held_out") {
+    analysis.data.rows = analytics::RowSet::kHeldOut;
+  } else if (rows != "all") {
+    a.Fail("rows",
+           absl::StrCat("unknown rows '", rows, "' (all, training, held_out)"));
+  }
+  analysis.data.held_out_fraction =
+      a.Double("held_out_fraction", 0.2, 0.0, 0.9);
+  analysis.data.split_seed = static_cast<uint64_t>(
+      a.Int("split_seed", 0, 0, std::numeric_limits<int64_t>::max()));
+  analysis.eps = a.Double("eps", 1e-12, 1e-16, 1e-3);
+  analysis.max_iterations =
+      static_cast<int>(a.Int("max_iterations", 100, 1, 10000));
+  analysis.concordance = a.Bool("concordance", true);
+  analysis.uno = a.Bool("uno", true);
+  analysis.baseline_hazard = a.Bool("baseline_hazard", true);
+  analysis.exclude_refusing_sites = a.Bool("exclude_refusing_sites", false);
+  spec->analysis = analysis;
+}
+
 void ParseTraining(ConfigReader training, JobSpec* spec) {
   spec->rounds =
       static_cast<uint32_t>(training.Int("rounds", 10, 1, 100000));
@@ -141,7 +211,38 @@ void ParseFederation(ConfigReader federation, JobSpec* spec) {
   }
 }
 
+void ParseSlaves(ConfigReader* parent, std::vector<SlaveEndpoint>* out) {
+  std::set<std::string> ids;
+  for (ConfigReader slave : parent->Objects("slaves", false)) {
+    SlaveEndpoint endpoint;
+    endpoint.id = slave.String("id");
+    endpoint.address = slave.String("endpoint");
+    endpoint.tls_name = slave.String("tls_name", endpoint.id);
+    if (!endpoint.id.empty() && !ids.insert(endpoint.id).second) {
+      slave.Fail("id", absl::StrCat("slave id '", endpoint.id,
+                                    "' appears twice"));
+    }
+    if (endpoint.address.find(':') == std::string::npos) {
+      slave.Fail("endpoint", absl::StrCat("expected host:port, got '",
+                                          endpoint.address, "'"));
+    }
+    out->push_back(std::move(endpoint));
+  }
+}
+
 }  // namespace
+
+StatusOr<std::vector<SlaveEndpoint>> ParseSlaveEndpoints(
+    const nlohmann::json& list, const std::string& path) {
+  // Parsed as the "slaves" key of a wrapper so errors read "<path>[i].id".
+  nlohmann::json wrapper = {{"slaves", list}};
+  const size_t dot = path.rfind('.');
+  ConfigReader root(wrapper, dot == std::string::npos ? "" : path.substr(0, dot));
+  std::vector<SlaveEndpoint> endpoints;
+  ParseSlaves(&root, &endpoints);
+  DSFL_RETURN_IF_ERROR(root.Finish());
+  return endpoints;
+}
 
 StatusOr<JobSpec> ParseJobSpec(const nlohmann::json& json,
                                const std::string& base_dir) {
@@ -155,27 +256,17 @@ StatusOr<JobSpec> ParseJobSpec(const nlohmann::json& json,
     root.Fail("job_id", "use letters, digits, '-', '_' and '.' only");
   }
   std::string torchscript_path;
-  ParseModel(root.Object("model", true), base_dir, &spec, &torchscript_path);
-  ParseData(root.Object("data", true), &spec);
+  if (root.Has("analysis")) {
+    ParseAnalysis(root.Object("analysis", true), base_dir, &spec);
+  }
+  if (!spec.analysis || root.Has("model")) {
+    ParseModel(root.Object("model", true), base_dir, &spec, &torchscript_path);
+    ParseData(root.Object("data", true), &spec);
+  }
   ParseTraining(root.Object("training", false), &spec);
   ParseFederation(root.Object("federation", false), &spec);
 
-  std::set<std::string> ids;
-  for (ConfigReader slave : root.Objects("slaves", false)) {
-    SlaveEndpoint endpoint;
-    endpoint.id = slave.String("id");
-    endpoint.address = slave.String("endpoint");
-    endpoint.tls_name = slave.String("tls_name", endpoint.id);
-    if (!endpoint.id.empty() && !ids.insert(endpoint.id).second) {
-      slave.Fail("id", absl::StrCat("slave id '", endpoint.id,
-                                    "' appears twice"));
-    }
-    if (endpoint.address.find(':') == std::string::npos) {
-      slave.Fail("endpoint", absl::StrCat("expected host:port, got '",
-                                          endpoint.address, "'"));
-    }
-    spec.slaves.push_back(std::move(endpoint));
-  }
+  ParseSlaves(&root, &spec.slaves);
   spec.insecure = root.Bool("insecure", false);
   if (!spec.insecure || root.Has("tls")) {
     ConfigReader tls = root.Object("tls", !spec.insecure);
@@ -190,6 +281,7 @@ StatusOr<JobSpec> ParseJobSpec(const nlohmann::json& json,
                            spec.slaves.size(), " listed slaves"));
   }
   DSFL_RETURN_IF_ERROR(root.Finish());
+  spec.spec_sha256 = Sha256::HexOf(json.dump());
 
   if (spec.model.kind == ModelKind::kTorchScript) {
     DSFL_ASSIGN_OR_RETURN(spec.model.torchscript_archive,

@@ -9,11 +9,13 @@
 #ifndef DSFL_MASTER_CORE_JOB_SPEC_H_
 #define DSFL_MASTER_CORE_JOB_SPEC_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "common/status.h"
+#include "master/analytics/analysis_spec.h"
 #include "master/core/job_types.h"
 #include "nlohmann/json.hpp"
 
@@ -33,6 +35,10 @@ struct TlsPaths {
 
 struct JobSpec {
   std::string job_id;
+  // An exact federated survival analysis ("analysis": {"type": "cox" |
+  // "km", ...}, see docs/survival.md) instead of training; "model" and
+  // "data" are then optional and unused.
+  std::optional<analytics::AnalysisSpec> analysis;
   ModelDefinition model;
   DataSpec data;
   TrainingPlan plan;
@@ -50,7 +56,13 @@ struct JobSpec {
   TlsPaths tls;
   bool insecure = false;
   std::string output_dir;
+  std::string spec_sha256;  // of the spec as given (for the audit log)
 };
+
+// Parses a list of slave endpoints ({"id", "endpoint", "tls_name"}), as in
+// a job's "slaves" or the daemon's node registry; errors name `path`[i].
+StatusOr<std::vector<SlaveEndpoint>> ParseSlaveEndpoints(
+    const nlohmann::json& list, const std::string& path);
 
 StatusOr<JobSpec> ParseJobSpec(const nlohmann::json& json,
                                const std::string& base_dir);

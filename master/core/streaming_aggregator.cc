@@ -6,11 +6,20 @@
 namespace dsfl::master {
 namespace {
 
-// acc[i] += w * x[i] over unaligned float32 input. Written as a plain loop
-// over memcpy'd values so GCC emits unaligned vector loads and FMAs.
+// acc[i] += w * x[i] over unaligned float32 input. Blocks of 16 with a
+// fixed trip count, so that GCC vectorises them at -O2 (its "very cheap"
+// cost model skips loops whose count is not a known multiple of the vector
+// width): unaligned vector loads and FMAs, at memory speed
+// (docs/performance.md, `aggregate`).
 void Axpy(float* __restrict acc, const char* __restrict x, size_t count,
           float w) {
-  for (size_t i = 0; i < count; ++i) {
+  size_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    float v[16];
+    std::memcpy(v, x + i * sizeof(float), sizeof(v));
+    for (int j = 0; j < 16; ++j) acc[i + j] += w * v[j];
+  }
+  for (; i < count; ++i) {
     float v;
     std::memcpy(&v, x + i * sizeof(float), sizeof(float));
     acc[i] += w * v;

@@ -1,9 +1,22 @@
 #include "master/transport/grpc_slave_client.h"
 
+#include <malloc.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/tls/grpc_credentials.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/impl/rpc_method.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/sync_stream.h"
 #include "proto/convert.h"
 
 namespace dsfl::master {
@@ -37,24 +50,270 @@ Status WithContext(const Status& status, const char* what) {
   return Status(status.code(), absl::StrCat(what, ": ", status.message()));
 }
 
+// ------------------------------------------------------------------------
+// The model streams on the wire, without protobuf copies.
+//
+// Train and Evaluate run as raw-bytes calls (grpc::ByteBuffer messages) on
+// the same methods, with the same dsfl.v1 messages on the wire. Chunks are
+// the hot path:
+//  - sending: a chunk message is a ~12-byte protobuf envelope (field tag,
+//    lengths, offset) followed by a slice that points straight into the
+//    model's buffer, so the model bytes are read once, by TLS encryption:
+//    no protobuf string, no serialisation copy, no allocation per chunk;
+//  - receiving: the message's slices are copied once into a per-call buffer
+//    that is reused for every chunk (no allocation per chunk), the envelope
+//    is decoded by hand and the sink gets a view of the data.
+// Everything else (config, header, result, progress) goes through protobuf
+// as before. A message that is not in the simple shape we produce is parsed
+// by protobuf (correct for any valid encoding, just slower).
+
+constexpr uint32_t kWireVarint = 0;
+constexpr uint32_t kWireLength = 2;
+// Field numbers of `chunk` in the request oneofs and in TrainResponse.
+constexpr uint32_t kRequestChunkField = 3;   // TrainRequest, EvaluateRequest
+constexpr uint32_t kResponseChunkField = 4;  // TrainResponse
+// ModelChunk's fields.
+constexpr uint32_t kChunkOffsetField = 1;
+constexpr uint32_t kChunkDataField = 2;
+
+size_t PutVarint(uint64_t value, uint8_t* out) {
+  size_t n = 0;
+  while (value >= 0x80) {
+    out[n++] = static_cast<uint8_t>(value) | 0x80;
+    value >>= 7;
+  }
+  out[n++] = static_cast<uint8_t>(value);
+  return n;
+}
+
+size_t VarintSize(uint64_t value) {
+  size_t n = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// A chunk message whose data slice aliases `bytes` (which must outlive the
+// write: the caller's model outlives the call).
+grpc::ByteBuffer EncodeChunk(uint64_t offset, std::string_view bytes) {
+  const uint64_t inner = 1 + VarintSize(offset) + 1 +
+                         VarintSize(bytes.size()) + bytes.size();
+  uint8_t prefix[32];
+  size_t n = 0;
+  n += PutVarint((kRequestChunkField << 3) | kWireLength, prefix + n);
+  n += PutVarint(inner, prefix + n);
+  n += PutVarint((kChunkOffsetField << 3) | kWireVarint, prefix + n);
+  n += PutVarint(offset, prefix + n);
+  n += PutVarint((kChunkDataField << 3) | kWireLength, prefix + n);
+  n += PutVarint(bytes.size(), prefix + n);
+  grpc::Slice slices[2] = {
+      grpc::Slice(prefix, n),  // copied (inline, no allocation)
+      grpc::Slice(bytes.data(), bytes.size(), grpc::Slice::STATIC_SLICE)};
+  return grpc::ByteBuffer(slices, 2);
+}
+
+grpc::ByteBuffer Serialize(const google::protobuf::MessageLite& message) {
+  const std::string bytes = message.SerializeAsString();
+  grpc::Slice slice(bytes.data(), bytes.size());
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+// Reads protobuf wire format from a contiguous buffer.
+class WireReader {
+ public:
+  explicit WireReader(std::string_view bytes) : bytes_(bytes) {}
+  bool done() const { return pos_ == bytes_.size(); }
+  bool Varint(uint64_t* value) {
+    *value = 0;
+    for (int shift = 0; shift < 64 && pos_ < bytes_.size(); shift += 7) {
+      const uint8_t b = static_cast<uint8_t>(bytes_[pos_++]);
+      *value |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return true;
+    }
+    return false;
+  }
+  bool Bytes(std::string_view* out) {
+    uint64_t size;
+    if (!Varint(&size) || size > bytes_.size() - pos_) return false;
+    *out = bytes_.substr(pos_, size);
+    pos_ += size;
+    return true;
+  }
+
+ private:
+  std::string_view bytes_;
+  size_t pos_ = 0;
+};
+
+// If `bytes` is exactly one `field` (a ModelChunk with offset and data),
+// sets *offset / *data (a view into bytes) and returns true.
+bool DecodeChunk(std::string_view bytes, uint32_t field, uint64_t* offset,
+                 std::string_view* data) {
+  WireReader outer(bytes);
+  uint64_t tag;
+  std::string_view inner_bytes;
+  if (!outer.Varint(&tag) || tag != ((field << 3) | kWireLength) ||
+      !outer.Bytes(&inner_bytes) || !outer.done()) {
+    return false;
+  }
+  WireReader inner(inner_bytes);
+  *offset = 0;
+  *data = std::string_view();
+  bool has_data = false;
+  while (!inner.done()) {
+    if (!inner.Varint(&tag)) return false;
+    if (tag == ((kChunkOffsetField << 3) | kWireVarint)) {
+      if (!inner.Varint(offset)) return false;
+    } else if (tag == ((kChunkDataField << 3) | kWireLength)) {
+      if (!inner.Bytes(data)) return false;
+      has_data = true;
+    } else {
+      return false;  // unknown field: let protobuf handle it
+    }
+  }
+  return has_data;
+}
+
+// The bytes of a received message: a view of its only slice (kept alive in
+// *single), or a copy of its slices into `buffer` (whose capacity is reused
+// across messages).
+std::string_view Contiguous(const grpc::ByteBuffer& message,
+                            grpc::Slice* single, std::string* buffer) {
+  if (message.TrySingleSlice(single).ok()) {
+    return std::string_view(reinterpret_cast<const char*>(single->begin()),
+                            single->size());
+  }
+  std::vector<grpc::Slice> slices;
+  (void)message.Dump(&slices);
+  buffer->clear();
+  for (const grpc::Slice& slice : slices) {
+    buffer->append(reinterpret_cast<const char*>(slice.begin()),
+                   slice.size());
+  }
+  return *buffer;
+}
+
 // Writes header + chunks of `model` as messages of type Request through
-// `write`, which returns false when the stream broke.
+// `write(const grpc::ByteBuffer&)`, which returns false when the stream
+// broke. The header comes from the shared cache: the global model goes to
+// every slave of a round, its SHA-256 is computed once.
 template <typename Request, typename Write>
 bool SendModel(const FlatModel& model, uint32_t chunk_bytes, Write write) {
   Request request;
-  wire::ToProto(MakeStreamHeader(model, chunk_bytes),
+  wire::ToProto(StreamHeaderCache::Shared().Get(model, chunk_bytes),
                 request.mutable_header());
-  if (!write(request)) return false;
+  if (!write(Serialize(request))) return false;
   ChunkCursor cursor(model, chunk_bytes);
   ChunkView chunk;
   while (cursor.Next(&chunk)) {
-    request.Clear();
-    request.mutable_chunk()->set_offset(chunk.offset);
-    request.mutable_chunk()->set_data(chunk.bytes.data(), chunk.bytes.size());
-    if (!write(request)) return false;
+    if (!write(EncodeChunk(chunk.offset, chunk.bytes))) return false;
   }
   return true;
 }
+
+// Bounds how many model transfers (the global model going out to a slave,
+// or an update coming in) this process runs at once, across all slaves.
+// Each transfer is CPU-bound (TLS, SHA-256, fold) and keeps gRPC buffers
+// of about a flow-control window plus a chunk, so a few at a time already
+// use every core, and the master's memory stays O(model) + permits x
+// O(chunk) however many slaves report: slaves still train in parallel,
+// only their transfers take turns. Waiting honours the call's deadline and
+// cancellation. Thread-safe.
+class TransferGate {
+ public:
+  static TransferGate& Shared() {
+    static TransferGate* const gate = new TransferGate(std::max(
+        2, 2 * static_cast<int>(std::thread::hardware_concurrency())));
+    return *gate;
+  }
+
+  // Waits for a permit; false (with *status set) on deadline or cancel.
+  bool Acquire(const CallOptions& options, Status* status) {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (free_ == 0) {
+      if (options.cancel != nullptr && options.cancel->cancelled()) {
+        *status = absl::CancelledError("cancelled waiting to transfer");
+        return false;
+      }
+      const absl::Time now = absl::Now();
+      if (now >= options.deadline) {
+        *status = absl::DeadlineExceededError("deadline waiting to transfer");
+        return false;
+      }
+      // Poll cancellation at least every 50 ms (the token has no condition
+      // variable of ours to signal).
+      cv_.wait_until(lock, absl::ToChronoTime(std::min(
+                               options.deadline, now + absl::Milliseconds(50))));
+    }
+    --free_;
+    return true;
+  }
+
+  void Release() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++free_;
+    }
+    cv_.notify_one();
+  }
+
+  // A receive buffer for a permit holder; returned with PutBuffer. At most
+  // one per permit exists, kept across calls and rounds, so receiving
+  // never allocates per chunk or per call.
+  std::unique_ptr<std::string> TakeBuffer() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (buffers_.empty()) return std::make_unique<std::string>();
+    std::unique_ptr<std::string> b = std::move(buffers_.back());
+    buffers_.pop_back();
+    return b;
+  }
+  void PutBuffer(std::unique_ptr<std::string> buffer) {
+    std::lock_guard<std::mutex> lock(mu_);
+    buffers_.push_back(std::move(buffer));
+  }
+
+ private:
+  explicit TransferGate(int permits) : free_(permits) {}
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int free_;
+  std::vector<std::unique_ptr<std::string>> buffers_;
+};
+
+// Holds a TransferGate permit (and its receive buffer) until destroyed or
+// Release()d.
+class TransferPermit {
+ public:
+  TransferPermit() = default;
+  ~TransferPermit() { Release(); }
+  TransferPermit(const TransferPermit&) = delete;
+  TransferPermit& operator=(const TransferPermit&) = delete;
+  bool Acquire(const CallOptions& options, Status* status) {
+    held_ = TransferGate::Shared().Acquire(options, status);
+    return held_;
+  }
+  // The permit's receive buffer (only while held).
+  std::string* buffer() {
+    if (buffer_ == nullptr) buffer_ = TransferGate::Shared().TakeBuffer();
+    return buffer_.get();
+  }
+  void Release() {
+    if (buffer_ != nullptr) TransferGate::Shared().PutBuffer(std::move(buffer_));
+    if (held_) TransferGate::Shared().Release();
+    held_ = false;
+  }
+
+ private:
+  bool held_ = false;
+  std::unique_ptr<std::string> buffer_;
+};
+
+const grpc::internal::RpcMethod kTrainMethod(
+    "/dsfl.v1.Slave/Train", grpc::internal::RpcMethod::BIDI_STREAMING);
+const grpc::internal::RpcMethod kEvaluateMethod(
+    "/dsfl.v1.Slave/Evaluate", grpc::internal::RpcMethod::CLIENT_STREAMING);
 
 }  // namespace
 
@@ -140,7 +399,11 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const FlatModel& global,
                               UpdateSink* sink, const CallOptions& options) {
   grpc::ClientContext context;
   CallScope scope(&context, options);
-  auto stream = stub_->Train(&context);
+  std::unique_ptr<grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>>
+      stream(grpc::internal::ClientReaderWriterFactory<
+             grpc::ByteBuffer, grpc::ByteBuffer>::Create(channel_.get(),
+                                                         kTrainMethod,
+                                                         &context));
 
   v1::TrainRequest config;
   v1::TrainConfig* c = config.mutable_config();
@@ -150,18 +413,33 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const FlatModel& global,
   wire::ToProto(call.data, c->mutable_data());
   // A failed write means the slave already ended the call; its status comes
   // from Finish() below.
-  if (stream->Write(config) &&
-      SendModel<v1::TrainRequest>(global, chunk_bytes_,
-                                  [&](const v1::TrainRequest& r) {
-                                    return stream->Write(r);
-                                  })) {
+  Status status;
+  TransferPermit permit;
+  auto write = [&](const grpc::ByteBuffer& m) { return stream->Write(m); };
+  if (stream->Write(Serialize(config)) && permit.Acquire(options, &status) &&
+      SendModel<v1::TrainRequest>(global, chunk_bytes_, write)) {
     stream->WritesDone();
   }
+  permit.Release();
 
-  Status status;
   bool got_header = false;
+  grpc::ByteBuffer message;
+  std::string small;  // progress and result messages, before the permit
   v1::TrainResponse response;
-  while (status.ok() && stream->Read(&response)) {
+  while (status.ok() && stream->Read(&message)) {
+    grpc::Slice single;
+    const std::string_view bytes =
+        Contiguous(message, &single, got_header ? permit.buffer() : &small);
+    uint64_t offset;
+    std::string_view data;
+    if (DecodeChunk(bytes, kResponseChunkField, &offset, &data)) {
+      status = sink->OnChunk(offset, data);
+      continue;
+    }
+    if (!response.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      status = absl::InvalidArgumentError("malformed Train response message");
+      break;
+    }
     switch (response.part_case()) {
       case v1::TrainResponse::kProgress:
         sink->OnProgress(response.progress().epoch(),
@@ -171,6 +449,9 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const FlatModel& global,
         status = sink->OnResult(wire::FromProto(response.result()));
         break;
       case v1::TrainResponse::kHeader: {
+        // The update streams in from here: take a transfer permit (the
+        // slave's chunks wait in its flow-control window meanwhile).
+        if (!permit.Acquire(options, &status)) break;
         auto header = wire::FromProto(response.header());
         status = header.ok() ? sink->OnHeader(*std::move(header))
                              : header.status();
@@ -185,6 +466,7 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const FlatModel& global,
         status = absl::InvalidArgumentError("empty Train response message");
     }
   }
+  permit.Release();
   if (!status.ok()) context.TryCancel();
   Status rpc = wire::FromGrpc(stream->Finish());
   DSFL_RETURN_IF_ERROR(WithContext(status, "Train"));
@@ -201,26 +483,38 @@ StatusOr<EvalSummary> GrpcSlaveClient::Evaluate(const EvaluateCall& call,
   grpc::ClientContext context;
   CallScope scope(&context, options);
   v1::EvaluateResponse response;
-  auto stream = stub_->Evaluate(&context, &response);
+  std::unique_ptr<grpc::ClientWriter<grpc::ByteBuffer>> stream(
+      grpc::internal::ClientWriterFactory<grpc::ByteBuffer>::Create(
+          channel_.get(), kEvaluateMethod, &context, &response));
   v1::EvaluateRequest config;
   wire::ToProto(call.job, config.mutable_config()->mutable_job());
   wire::ToProto(call.model, config.mutable_config()->mutable_model());
   wire::ToProto(call.data, config.mutable_config()->mutable_data());
-  if (stream->Write(config) &&
-      SendModel<v1::EvaluateRequest>(model, chunk_bytes_,
-                                     [&](const v1::EvaluateRequest& r) {
-                                       return stream->Write(r);
-                                     })) {
+  Status status;
+  TransferPermit permit;
+  auto write = [&](const grpc::ByteBuffer& m) { return stream->Write(m); };
+  if (stream->Write(Serialize(config)) && permit.Acquire(options, &status) &&
+      SendModel<v1::EvaluateRequest>(model, chunk_bytes_, write)) {
     stream->WritesDone();
   }
-  DSFL_RETURN_IF_ERROR(
-      WithContext(wire::FromGrpc(stream->Finish()), "Evaluate"));
+  permit.Release();
+  if (!status.ok()) context.TryCancel();
+  Status rpc = wire::FromGrpc(stream->Finish());
+  DSFL_RETURN_IF_ERROR(WithContext(status, "Evaluate"));
+  DSFL_RETURN_IF_ERROR(WithContext(rpc, "Evaluate"));
   return wire::FromProto(response);
 }
 
 StatusOr<std::unique_ptr<GrpcSlaveClient>> ConnectSlave(
     const SlaveEndpoint& endpoint, const TlsPaths& tls, bool insecure,
     uint32_t chunk_bytes) {
+  // glibc gives each thread that allocates its own arena, up to 8 per core,
+  // and an arena keeps what it has freed. A master talking to N slaves from
+  // N threads then holds ~16 arenas of chunk-sized buffers (measured: +70
+  // MiB at N = 32). Two arenas suffice: the allocations are per chunk, not
+  // per float (docs/performance.md).
+  static std::once_flag arenas_once;
+  std::call_once(arenas_once, [] { mallopt(M_ARENA_MAX, 2); });
   std::shared_ptr<grpc::Channel> channel;
   if (insecure) {
     channel = grpc::CreateCustomChannel(endpoint.address,

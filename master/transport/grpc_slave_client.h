@@ -7,6 +7,15 @@
 // the job's grid; updates are handed to the UpdateSink chunk by chunk as
 // they are read, never assembled.
 //
+// Performance (docs/performance.md): Train and Evaluate run as raw-bytes
+// calls carrying the same dsfl.v1 messages; outgoing chunks alias the
+// model's buffer (no protobuf copy), incoming chunks are decoded in place
+// from one reusable buffer. The global model's header digest is computed
+// once per model (StreamHeaderCache), not once per slave. At most 2 x cores
+// model transfers run at once across all clients of the process (slaves
+// still train in parallel), which bounds the master's buffers however many
+// slaves there are; waiting for a turn honours deadline and cancellation.
+//
 // Errors: the slave's gRPC status converted to absl (its message kept), or
 // the sink's error (the RPC is then cancelled). Thread-safe: concurrent
 // calls share one channel.
@@ -50,7 +59,10 @@ class GrpcSlaveClient : public SlaveClient {
 
 // Opens a channel to `endpoint`: mutual TLS with the job's certificates
 // (the slave's certificate must name endpoint.tls_name), or plaintext when
-// `insecure`. Errors name the file that could not be read.
+// `insecure`. Errors name the file that could not be read. The first call
+// caps glibc's malloc arenas at 2 for the process (mallopt M_ARENA_MAX):
+// with one arena per thread, a master serving many slaves keeps ~2 MiB per
+// slave of freed chunk buffers (docs/performance.md).
 StatusOr<std::unique_ptr<GrpcSlaveClient>> ConnectSlave(
     const SlaveEndpoint& endpoint, const TlsPaths& tls, bool insecure,
     uint32_t chunk_bytes);

@@ -1,27 +1,38 @@
 #include "master/transport/run_job.h"
 
-#include "common/tls/tls_policy.h"
-#include "master/transport/grpc_slave_client.h"
+#include "master/analytics/transport/run_analysis_job.h"
+#include <filesystem>
+
+#include "common/audit/audit_log.h"
+#include "master/transport/connect_nodes.h"
 
 namespace dsfl::master {
 
 StatusOr<JobResult> RunJob(const JobSpec& spec, JobListener* listener,
                            CancellationToken* cancel) {
-  if (spec.slaves.empty()) {
-    return absl::InvalidArgumentError("slaves: the job lists no slaves");
+  if (spec.analysis) {
+    // An exact survival analysis instead of training: its report is
+    // <output_dir>/analysis.json, returned as the job's output path.
+    DSFL_ASSIGN_OR_RETURN(analytics::AnalysisJobResult analysis,
+                          analytics::RunAnalysisJob(spec, listener, cancel));
+    JobResult result;
+    result.model_path = analysis.json_path;
+    return result;
   }
-  if (!spec.insecure) DSFL_RETURN_IF_ERROR(tls::RequireTls13ProcessWide());
-  std::vector<std::unique_ptr<GrpcSlaveClient>> clients;
-  std::vector<Node> nodes;
-  for (const SlaveEndpoint& endpoint : spec.slaves) {
-    DSFL_ASSIGN_OR_RETURN(
-        auto client,
-        ConnectSlave(endpoint, spec.tls, spec.insecure, spec.chunk_bytes));
-    nodes.push_back(Node{endpoint.id, client.get()});
-    clients.push_back(std::move(client));
-  }
-  JobRunner runner(spec, std::move(nodes), &SystemClock(), listener);
-  return runner.Run(cancel);
+  DSFL_ASSIGN_OR_RETURN(ConnectedNodes connected, ConnectGrpcNodes(spec));
+  // The master's signed audit log and its key live with the job's output.
+  std::error_code ec;
+  std::filesystem::create_directories(spec.output_dir, ec);
+  const std::filesystem::path dir(spec.output_dir);
+  DSFL_ASSIGN_OR_RETURN(
+      std::unique_ptr<audit::AuditLog> log,
+      audit::OpenNodeAuditLog((dir / "audit.jsonl").string(),
+                              (dir / "audit-key.pem").string(), "master"));
+  JobRunner runner(spec, connected.nodes, &SystemClock(), listener, log.get());
+  auto result = runner.Run(cancel);
+  Status closed = log->Close();
+  if (result.ok() && !closed.ok()) return closed;
+  return result;
 }
 
 }  // namespace dsfl::master

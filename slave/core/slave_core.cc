@@ -1,16 +1,28 @@
 #include "slave/core/slave_core.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_event.h"
 #include "spdlog/spdlog.h"
 
 namespace dsfl::slave {
 
 SlaveCore::SlaveCore(SlaveIdentity identity,
                      std::unique_ptr<dataproxy::DataSource> source,
-                     SlaveLimits limits)
+                     SlaveLimits limits, audit::AuditSink* audit)
     : identity_(std::move(identity)),
       limits_(limits),
+      audit_(audit != nullptr ? audit : &audit::NullAuditSink()),
       source_(std::move(source)) {}
+
+Status SlaveCore::Audit(audit::AuditEvent event) {
+  Status status = audit_->Record(event);
+  if (!status.ok()) {
+    // Fail closed: nothing leaves that the log does not hold.
+    return absl::InternalError(
+        absl::StrCat("audit log: ", status.message()));
+  }
+  return absl::OkStatus();
+}
 
 StatusOr<std::shared_ptr<const dataproxy::Table>> SlaveCore::TableFor(
     const std::string& job_id) {
@@ -27,6 +39,11 @@ StatusOr<std::shared_ptr<const dataproxy::Table>> SlaveCore::TableFor(
   }
   spdlog::info("job '{}': read {} rows x {} columns from {}", job_id,
                table->num_rows(), table->num_columns(), source_->Describe());
+  DSFL_RETURN_IF_ERROR(Audit({audit::events::kDatasetRead, job_id,
+                              std::nullopt, source_->Describe(),
+                              {{"source", source_->Describe()},
+                               {"rows", table->num_rows()},
+                               {"columns", table->columns()}}}));
   cached_job_ = job_id;
   cached_table_ =
       std::make_shared<const dataproxy::Table>(*std::move(table));
@@ -74,6 +91,11 @@ StatusOr<master::ColumnMoments> SlaveCore::ComputeMoments(
       training::ComputeMoments(*table, data.roles, data.task,
                                data.held_out_fraction, data.split_seed));
   DSFL_RETURN_IF_ERROR(CheckRows(moments.count, "the training split"));
+  DSFL_RETURN_IF_ERROR(Audit({audit::events::kStatisticsReleased, job.job_id,
+                              std::nullopt, "feature moments",
+                              {{"columns", data.roles.features},
+                               {"rows", moments.count},
+                               {"kind", "count, sum, sum of squares"}}}));
   return moments;
 }
 
@@ -92,20 +114,55 @@ StatusOr<training::TrainOutcome> SlaveCore::Train(
         absl::StrCat("model of ", global.values.size() * sizeof(float),
                      " bytes exceeds limits.max_model_bytes"));
   }
-  DSFL_ASSIGN_OR_RETURN(training::ExampleSplit split,
-                        ExamplesFor(call.job, call.data));
-  DSFL_RETURN_IF_ERROR(CheckRows(split.train.num_rows, "the training split"));
-  return training::Train(call.model, call.plan, global, split.train, cancel,
-                         progress);
+  const std::string received = ModelDigestHex(global);
+  auto outcome = [&]() -> StatusOr<training::TrainOutcome> {
+    DSFL_ASSIGN_OR_RETURN(training::ExampleSplit split,
+                          ExamplesFor(call.job, call.data));
+    DSFL_RETURN_IF_ERROR(
+        CheckRows(split.train.num_rows, "the training split"));
+    return training::Train(call.model, call.plan, global, split.train, cancel,
+                           progress);
+  }();
+  nlohmann::json details = {{"model_received_sha256", received},
+                            {"privacy", {{"differential_privacy", "none"},
+                                         {"secure_aggregation", false}}}};
+  if (outcome.ok()) {
+    details["outcome"] = "trained";
+    details["update_sent_sha256"] = ModelDigestHex(outcome->model);
+    details["examples"] = outcome->num_examples;
+  } else {
+    details["outcome"] =
+        outcome.status().code() == absl::StatusCode::kFailedPrecondition
+            ? "refused"
+            : "failed";
+    details["error"] = outcome.status().ToString();
+  }
+  // Recorded before the update is handed to the transport.
+  DSFL_RETURN_IF_ERROR(Audit({audit::events::kRoundParticipation,
+                              call.job.job_id, call.job.round, "", details}));
+  return outcome;
 }
 
 StatusOr<training::EvalOutcome> SlaveCore::Evaluate(
     const master::EvaluateCall& call, const FlatModel& model) {
-  DSFL_ASSIGN_OR_RETURN(training::ExampleSplit split,
-                        ExamplesFor(call.job, call.data));
-  DSFL_RETURN_IF_ERROR(
-      CheckRows(split.held_out.num_rows, "the held-out split"));
-  return training::Evaluate(call.model, model, split.held_out);
+  auto outcome = [&]() -> StatusOr<training::EvalOutcome> {
+    DSFL_ASSIGN_OR_RETURN(training::ExampleSplit split,
+                          ExamplesFor(call.job, call.data));
+    DSFL_RETURN_IF_ERROR(
+        CheckRows(split.held_out.num_rows, "the held-out split"));
+    return training::Evaluate(call.model, model, split.held_out);
+  }();
+  nlohmann::json details = {{"model_sha256", ModelDigestHex(model)}};
+  if (outcome.ok()) {
+    details["outcome"] = "evaluated";
+    details["examples"] = outcome->num_examples;
+  } else {
+    details["outcome"] = "failed";
+    details["error"] = outcome.status().ToString();
+  }
+  DSFL_RETURN_IF_ERROR(Audit({audit::events::kEvaluationParticipation,
+                              call.job.job_id, call.job.round, "", details}));
+  return outcome;
 }
 
 }  // namespace dsfl::slave

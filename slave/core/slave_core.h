@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/audit/audit_sink.h"
 #include "common/flat_model.h"
 #include "common/status.h"
 #include "connector-adapters/dataproxy/data_source.h"
@@ -29,6 +30,11 @@ namespace dsfl::slave {
 
 struct SlaveLimits {
   int64_t min_rows = 10;  // minimum complete rows behind any aggregate
+  // Survival analytics (slave/analytics/disclosure.h): minimum events
+  // behind any answer, and minimum patients in any isolable cell of an
+  // answer (1 = no cell check).
+  int64_t min_events = 3;
+  int64_t min_cell_count = 1;
   uint64_t max_model_bytes = uint64_t{4} << 30;
 };
 
@@ -39,8 +45,10 @@ struct SlaveIdentity {
 
 class SlaveCore {
  public:
+  // `audit` (not owned; null = no log) records every data read, every
+  // release of aggregates and every round, before the answer leaves.
   SlaveCore(SlaveIdentity identity, std::unique_ptr<dataproxy::DataSource> source,
-            SlaveLimits limits);
+            SlaveLimits limits, audit::AuditSink* audit = nullptr);
 
   StatusOr<master::NodeInfo> GetInfo();
   StatusOr<master::ColumnMoments> ComputeMoments(const master::JobContext& job,
@@ -68,9 +76,11 @@ class SlaveCore {
   StatusOr<training::ExampleSplit> ExamplesFor(const master::JobContext& job,
                                                const master::DataSpec& data);
   Status CheckRows(int64_t rows, const char* what) const;
+  Status Audit(audit::AuditEvent event);
 
   SlaveIdentity identity_;
   SlaveLimits limits_;
+  audit::AuditSink* audit_;
   std::mutex mu_;  // guards source_ and the cache
   std::unique_ptr<dataproxy::DataSource> source_;
   std::string cached_job_;

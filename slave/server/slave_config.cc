@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/config_reader.h"
+#include "common/sha256.h"
 
 namespace dsfl::slave {
 namespace {
@@ -48,8 +49,15 @@ StatusOr<SlaveConfig> ParseSlaveConfig(const nlohmann::json& json,
   }
   ConfigReader limits = root.Object("limits", false);
   config.limits.min_rows = limits.Int("min_rows", 10, 1, 1000000000);
-  config.limits.max_model_bytes = static_cast<uint64_t>(limits.Int(
-      "max_model_bytes", int64_t{4} << 30, 1024, int64_t{1} << 40));
+  config.limits.min_events = limits.Int("min_events", 3, 0, 1000000000);
+  config.limits.min_cell_count = limits.Int("min_cell_count", 1, 1, 1000000000);
+  config.limits.max_model_bytes = static_cast<uint64_t>(
+      limits.Int("max_model_bytes", int64_t{4} << 30, 1024, int64_t{1} << 40));
+  if (root.Has("audit")) {
+    ConfigReader audit = root.Object("audit", true);
+    config.audit_log = Resolve(base_dir, audit.String("log"));
+    config.audit_key = Resolve(base_dir, audit.String("key"));
+  }
   ConfigReader training = root.Object("training", false);
   config.worker_threads =
       static_cast<int>(training.Int("worker_threads", 1, 1, 256));
@@ -61,8 +69,13 @@ StatusOr<SlaveConfig> ParseSlaveConfig(const nlohmann::json& json,
 
 StatusOr<SlaveConfig> LoadSlaveConfig(const std::string& path) {
   DSFL_ASSIGN_OR_RETURN(nlohmann::json json, ReadJsonFile(path));
-  return ParseSlaveConfig(
-      json, std::filesystem::absolute(path).parent_path().string());
+  DSFL_ASSIGN_OR_RETURN(
+      SlaveConfig config,
+      ParseSlaveConfig(json,
+                       std::filesystem::absolute(path).parent_path().string()));
+  config.config_path = std::filesystem::absolute(path).string();
+  config.config_sha256 = Sha256::HexOf(json.dump());
+  return config;
 }
 
 }  // namespace dsfl::slave

@@ -23,6 +23,12 @@ struct SlaveConfig {
   std::string tls_key;
   nlohmann::json data_source;  // validated by dataproxy::MakeDataSource
   SlaveLimits limits;
+  // The signed, hash-chained audit log (docs/audit.md); empty = disabled,
+  // with a warning at start-up.
+  std::string audit_log;
+  std::string audit_key;
+  std::string config_sha256;  // of the config file, for node.start
+  std::string config_path;
   int worker_threads = 1;
   int torch_threads = 1;
 };

@@ -1,6 +1,9 @@
 #include "slave/server/slave_server.h"
 
+#include <filesystem>
+
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_event.h"
 #include "common/model_file.h"
 #include "common/tls/grpc_credentials.h"
 #include "common/tls/tls_policy.h"
@@ -35,8 +38,35 @@ StatusOr<std::unique_ptr<SlaveServer>> SlaveServer::Start(
       std::unique_ptr<dataproxy::DataSource> source,
       dataproxy::MakeDataSource(config.data_source, "data_source"));
   std::unique_ptr<SlaveServer> server(new SlaveServer());
-  server->core_ = std::make_unique<SlaveCore>(config.identity,
-                                              std::move(source), config.limits);
+  if (config.audit_log.empty()) {
+    spdlog::warn("audit log DISABLED: set audit.log and audit.key");
+  } else if (options.validate_only) {
+    // A running slave holds the log: validation checks where it would go.
+    const auto dir = std::filesystem::path(config.audit_log).parent_path();
+    if (!std::filesystem::is_directory(dir)) {
+      return absl::NotFoundError(absl::StrCat(
+          "audit.log: directory ", dir.string(), " does not exist"));
+    }
+  } else {
+    DSFL_ASSIGN_OR_RETURN(server->audit_,
+                          audit::OpenNodeAuditLog(config.audit_log,
+                                                  config.audit_key,
+                                                  config.identity.node_id));
+    if (server->audit_->open_info().torn_moved_to) {
+      spdlog::warn("audit log: a torn last line was moved to {}",
+                   *server->audit_->open_info().torn_moved_to);
+    }
+    {
+      DSFL_RETURN_IF_ERROR(server->audit_->Record(
+          {audit::events::kNodeStart, "", std::nullopt, config.identity.node_id,
+           {{"role", "slave"},
+            {"config_sha256", config.config_sha256},
+            {"config_path", config.config_path},
+            {"version", "0.1.0"}}}));
+    }
+  }
+  server->core_ = std::make_unique<SlaveCore>(
+      config.identity, std::move(source), config.limits, server->audit_.get());
   // Read once now: a wrong path, token or format fails start-up.
   DSFL_ASSIGN_OR_RETURN(master::NodeInfo info, server->core_->GetInfo());
   spdlog::info("node '{}': {} rows, {} columns from {}", info.node_id,
@@ -47,10 +77,23 @@ StatusOr<std::unique_ptr<SlaveServer>> SlaveServer::Start(
   server->pool_ = std::make_unique<WorkerPool>(config.worker_threads);
   server->service_ =
       std::make_unique<SlaveService>(server->core_.get(), server->pool_.get());
+  // Exact survival analytics (dsfl.v1.Analytics) on the same port, with
+  // its own reader of the same data source and the config's limits.
+  DSFL_ASSIGN_OR_RETURN(
+      std::unique_ptr<dataproxy::DataSource> analytics_source,
+      dataproxy::MakeDataSource(config.data_source, "data_source"));
+  server->analytics_ = std::make_unique<analytics::SiteAnalytics>(
+      std::move(analytics_source),
+      analytics::DisclosureLimits{config.limits.min_rows,
+                                  config.limits.min_events,
+                                  config.limits.min_cell_count});
+  server->analytics_service_ = std::make_unique<AnalyticsService>(
+      server->analytics_.get(), server->pool_.get());
   grpc::ServerBuilder builder;
   tls::ApplyServerArguments(&builder);
   builder.AddListeningPort(config.listen, credentials, &server->port_);
   builder.RegisterService(server->service_.get());
+  builder.RegisterService(server->analytics_service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
@@ -75,8 +118,15 @@ void SlaveServer::Shutdown(absl::Duration grace) {
     shut_down_ = true;
   }
   if (service_) service_->Shutdown();
+  if (analytics_service_) analytics_service_->Shutdown();
   if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   if (pool_) pool_->Shutdown();
+  if (audit_ && server_) {
+    Status stop = audit_->Record({audit::events::kNodeStop, "", std::nullopt,
+                                  "", {{"role", "slave"}, {"reason", "shutdown"}}});
+    if (stop.ok()) stop = audit_->Close();
+    if (!stop.ok()) spdlog::error("audit log: {}", stop.ToString());
+  }
 }
 
 void SlaveServer::Wait() {

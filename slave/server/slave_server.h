@@ -17,10 +17,13 @@
 #include <memory>
 
 #include "absl/time/time.h"
+#include "common/audit/audit_log.h"
 #include "grpcpp/server.h"
 #include "slave/core/slave_core.h"
 #include "slave/core/worker_pool.h"
 #include "slave/server/slave_config.h"
+#include "slave/analytics/site_analytics.h"
+#include "slave/service/analytics_service.h"
 #include "slave/service/slave_service.h"
 
 namespace dsfl::slave {
@@ -44,9 +47,12 @@ class SlaveServer {
  private:
   SlaveServer() = default;
 
+  std::unique_ptr<audit::AuditLog> audit_;  // null when disabled
   std::unique_ptr<SlaveCore> core_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<SlaveService> service_;
+  std::unique_ptr<analytics::SiteAnalytics> analytics_;
+  std::unique_ptr<AnalyticsService> analytics_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::mutex mu_;

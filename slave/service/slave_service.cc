@@ -147,6 +147,9 @@ class TrainReactor final
     auto outcome = service_->core()->Train(
         call_, global_, token_.get()->flag(),
         [this](int64_t epoch, double loss) { PostProgress(epoch, loss); });
+    // The received model is no longer needed: free it before the update
+    // streams out, so a slave holds one model while sending, not two.
+    global_ = FlatModel();
     const double seconds = std::chrono::duration<double>(
                                std::chrono::steady_clock::now() - start)
                                .count();

@@ -96,6 +96,9 @@ int E2eEnv::StartSlave(const std::string& name, int shard,
         {"cert", Path("pki/" + name + ".pem")},
         {"key", Path("pki/" + name + ".key")}}},
       {"data_source", {{"type", "csv"}, {"path", shards_.at(shard)}}},
+      {"audit",
+       {{"log", Path(name + "/audit.jsonl")},
+        {"key", Path(name + "/audit-key.pem")}}},
       {"limits", {{"min_rows", 10}}}};
   const std::string config_path = Path(name + "/slave.json");
   EXPECT_TRUE(WriteFileAtomically(config_path, config.dump(2)).ok());

@@ -62,6 +62,39 @@ TEST(FederationE2eTest, ThreeSlavesAndAMasterTrainDeepSurv) {
   for (const char* name : {"hospital-a", "hospital-b", "hospital-c"}) {
     EXPECT_THAT(env.SlaveLog(name), HasSubstr("round 20: training"));
   }
+
+  // The signed audit logs of this real run verify with each node's pinned
+  // key; changing one byte of a record makes verification fail.
+  auto verify = [&](const std::string& log, const std::string& key) {
+    auto p = Subprocess::Spawn({env.Bin("dsfl"), "audit", "verify", log,
+                                "--key", key},
+                               env.Path("verify.log"));
+    EXPECT_TRUE(p.ok());
+    return (*p)->Wait();
+  };
+  EXPECT_EQ(verify(env.Path("master-out/audit.jsonl"),
+                   env.Path("master-out/audit.pub.pem")),
+            0)
+      << E2eEnv::ReadFile(env.Path("verify.log"));
+  for (const char* name : {"hospital-a", "hospital-b", "hospital-c"}) {
+    ASSERT_EQ(env.slave(name)->Stop(absl::Seconds(10)), 0);  // closes the log
+    const std::string dir = env.Path(name);
+    EXPECT_EQ(verify(dir + "/audit.jsonl", dir + "/audit.pub.pem"), 0)
+        << E2eEnv::ReadFile(env.Path("verify.log"));
+    const std::string log = E2eEnv::ReadFile(dir + "/audit.jsonl");
+    EXPECT_THAT(log, HasSubstr("\"round.participation\""));
+    EXPECT_THAT(log, HasSubstr("\"dataset.read\""));
+  }
+  std::string log = E2eEnv::ReadFile(env.Path("hospital-b/audit.jsonl"));
+  const size_t at = log.find("\"examples\":");
+  ASSERT_NE(at, std::string::npos);
+  log[at + 12] = log[at + 12] == '9' ? '8' : '9';  // one digit of one record
+  ASSERT_TRUE(WriteFileAtomically(env.Path("hospital-b/audit.jsonl"), log).ok());
+  EXPECT_EQ(verify(env.Path("hospital-b/audit.jsonl"),
+                   env.Path("hospital-b/audit.pub.pem")),
+            1);
+  EXPECT_THAT(E2eEnv::ReadFile(env.Path("verify.log")),
+              HasSubstr("hash mismatch"));
 }
 
 TEST(FederationE2eTest, SlaveKilledMidRoundIsDroppedAndTheJobFinishes) {

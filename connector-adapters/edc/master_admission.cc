@@ -1,0 +1,96 @@
+#include "connector-adapters/edc/master_admission.h"
+
+#include "absl/strings/str_cat.h"
+#include "connector-adapters/identity/refusal.h"
+
+namespace dsfl::edc {
+
+std::string_view AdmissionStepName(AdmissionStep step) {
+  switch (step) {
+    case AdmissionStep::kDiscover:
+      return "discover";
+    case AdmissionStep::kNegotiate:
+      return "negotiate";
+    case AdmissionStep::kVerify:
+      return "verify";
+  }
+  return "?";
+}
+
+int AdmissionReport::admitted() const {
+  int count = 0;
+  for (const CandidateNode& node : nodes) count += node.admitted() ? 1 : 0;
+  return count;
+}
+
+CandidateNode MasterAdmission::Admit(const SlaveDataset& dataset,
+                                     const MasterAdmissionOptions& options) {
+  CandidateNode node;
+  node.dataset = dataset;
+  node.reached = AdmissionStep::kNegotiate;
+  StatusOr<NegotiationOutcome> negotiated =
+      NegotiateContract(*connector_, ContractRequestFor(dataset),
+                        options.negotiation, *clock_, *sleeper_);
+  if (!negotiated.ok()) {
+    node.refusal = negotiated.status();
+    return node;
+  }
+  node.negotiation_id = negotiated->negotiation_id;
+  node.agreement = negotiated->agreement;
+  node.reached = AdmissionStep::kVerify;
+  std::vector<std::string> scopes;
+  for (const std::string& type : options.required_types) {
+    scopes.push_back(identity::CredentialTypeScope(type));
+  }
+  const std::string token =
+      options.access_token ? options.access_token(dataset.participant_id) : "";
+  StatusOr<std::vector<std::string>> vps =
+      dcp_->Query(dataset.participant_id, scopes, token);
+  if (!vps.ok()) {
+    node.refusal = vps.status();
+    return node;
+  }
+  identity::PresentationPolicy policy;
+  policy.trusted_issuers = options.trusted_issuers;
+  policy.required_types = options.required_types;
+  policy.audience = options.master_did;
+  policy.expected_holder = dataset.participant_id;
+  policy.require_authentication_relationship =
+      options.require_authentication_relationship;
+  if (vps->empty()) {
+    node.refusal = identity::Refuse(
+        identity::Reason::kMissingCredential,
+        absl::StrCat("CredentialService of ", dataset.participant_id,
+                     " returned no presentation"));
+    return node;
+  }
+  // DCP returns one VP per format; the required types may be spread.
+  Status last;
+  for (const std::string& vp : *vps) {
+    StatusOr<identity::VerifiedPresentation> verified =
+        verifier_->VerifyPresentation(vp, policy);
+    if (verified.ok()) {
+      node.presentation = *std::move(verified);
+      node.refusal = absl::OkStatus();
+      return node;
+    }
+    last = verified.status();
+  }
+  node.refusal = last;
+  return node;
+}
+
+StatusOr<AdmissionReport> MasterAdmission::Run(
+    const MasterAdmissionOptions& options) {
+  DSFL_ASSIGN_OR_RETURN(std::vector<Catalog> catalogs,
+                        connector_->QueryFederatedCatalog({}));
+  SlaveDiscovery discovery = ExtractSlaveDatasets(catalogs, options.profile);
+  AdmissionReport report;
+  report.skipped = discovery.skipped;
+  for (const SlaveDataset& dataset : discovery.slaves) {
+    report.nodes.push_back(Admit(dataset, options));
+  }
+  return report;
+}
+
+}  // namespace dsfl::edc

@@ -1,0 +1,97 @@
+// MasterAdmission: the master's half of Flow 1 (docs/dataspace.md), steps
+// 1-3, before any connection to a slave:
+//   1. discover: query the master's own connector's federated catalog and
+//      keep the datasets advertising a dsfl slave (slave_dataset.h),
+//      optionally of one profile;
+//   2. negotiate each dataset's offer and wait for the agreement
+//      (negotiator.h);
+//   3. verify the hospital: resolve its did:web, query its CredentialService
+//      with a self-issued token signed by the master's key (plus the
+//      access token the hospital granted, when the provider callback has
+//      one), and verify the presentation: audience = the master, holder =
+//      the participant, the required credential types from trusted
+//      issuers, not revoked.
+// Steps 4-5 (connect with TLS bound to the DID, then Authorize) are the
+// caller's: see docs/dataspace.md "Wiring admission into jobs".
+// Every node gets an outcome; a failed step excludes that node with its
+// refusal (identity/refusal.h) and never stops the others.
+//
+// Ownership: borrows every collaborator. Threading: one Run() at a time.
+#ifndef DSFL_CONNECTOR_ADAPTERS_EDC_MASTER_ADMISSION_H_
+#define DSFL_CONNECTOR_ADAPTERS_EDC_MASTER_ADMISSION_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "connector-adapters/edc/management_client.h"
+#include "connector-adapters/edc/negotiator.h"
+#include "connector-adapters/edc/slave_dataset.h"
+#include "connector-adapters/identity/dcp_client.h"
+#include "connector-adapters/identity/presentation_verifier.h"
+
+namespace dsfl::edc {
+
+enum class AdmissionStep { kDiscover, kNegotiate, kVerify };
+std::string_view AdmissionStepName(AdmissionStep step);
+
+struct CandidateNode {
+  SlaveDataset dataset;
+  std::string negotiation_id;
+  ContractAgreement agreement;                  // Set once negotiated.
+  identity::VerifiedPresentation presentation;  // Set once verified.
+  AdmissionStep reached = AdmissionStep::kDiscover;
+  Status refusal;  // OK when every step passed.
+  bool admitted() const { return refusal.ok(); }
+};
+
+struct MasterAdmissionOptions {
+  std::string master_did;
+  std::string profile;  // "" = any dataset profile.
+  std::vector<identity::TrustedIssuer> trusted_issuers;
+  std::vector<std::string> required_types = {"MembershipCredential"};
+  NegotiationOptions negotiation;
+  bool require_authentication_relationship = false;
+  // The access token a hospital granted the master for its
+  // CredentialService ("" when none); may be empty.
+  std::function<std::string(const std::string& participant_did)> access_token;
+};
+
+struct AdmissionReport {
+  std::vector<CandidateNode> nodes;  // One per discovered dsfl dataset.
+  std::vector<std::string> skipped;  // Malformed advertisements.
+  int admitted() const;
+};
+
+class MasterAdmission {
+ public:
+  MasterAdmission(ManagementApiClient* own_connector,
+                  identity::PresentationQueryClient* dcp,
+                  identity::PresentationVerifier* verifier, const Clock* clock,
+                  Sleeper* sleeper)
+      : connector_(own_connector),
+        dcp_(dcp),
+        verifier_(verifier),
+        clock_(clock),
+        sleeper_(sleeper) {}
+
+  // Fails only when the federated catalog cannot be queried at all.
+  StatusOr<AdmissionReport> Run(const MasterAdmissionOptions& options);
+
+  // Steps 2-3 for one discovered dataset.
+  CandidateNode Admit(const SlaveDataset& dataset,
+                      const MasterAdmissionOptions& options);
+
+ private:
+  ManagementApiClient* connector_;
+  identity::PresentationQueryClient* dcp_;
+  identity::PresentationVerifier* verifier_;
+  const Clock* clock_;
+  Sleeper* sleeper_;
+};
+
+}  // namespace dsfl::edc
+
+#endif  // DSFL_CONNECTOR_ADAPTERS_EDC_MASTER_ADMISSION_H_
