@@ -5,33 +5,13 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "master/analytics/transport/analytics_wire.h"
+#include "master/transport/call_scope.h"
 #include "proto/convert.h"
 
 namespace dsfl::analytics {
 namespace {
 
-// Applies CallOptions to a ClientContext for the lifetime of one call.
-class CallScope {
- public:
-  CallScope(grpc::ClientContext* context, const CallOptions& options)
-      : cancel_(options.cancel) {
-    if (options.deadline != absl::InfiniteFuture()) {
-      context->set_deadline(absl::ToChronoTime(options.deadline));
-    }
-    if (cancel_ != nullptr) {
-      id_ = cancel_->Register([context] { context->TryCancel(); });
-    }
-  }
-  ~CallScope() {
-    if (cancel_ != nullptr && id_ != 0) cancel_->Unregister(id_);
-  }
-  CallScope(const CallScope&) = delete;
-  CallScope& operator=(const CallScope&) = delete;
-
- private:
-  CancellationToken* cancel_;
-  uint64_t id_ = 0;
-};
+using master::CallScope;
 
 // One unary call: `rpc(context, request, response)` under the options.
 template <typename Request, typename Response, typename Rpc>
