@@ -50,7 +50,8 @@ Buffers MakeBuffers(int64_t params, int64_t nodes, uint32_t chunk_bytes) {
   for (int64_t s = 0; s < count; ++s) {
     std::vector<float> v(static_cast<size_t>(params));
     for (int64_t i = 0; i < params; ++i) {
-      v[static_cast<size_t>(i)] = static_cast<float>((i * 7 + s) % 1000) * 1e-3f;
+      v[static_cast<size_t>(i)] =
+          static_cast<float>((i * 7 + s) % 1000) * 1e-3f;
     }
     b.sources.push_back(std::move(v));
   }
@@ -67,11 +68,12 @@ double Run(const Buffers& b, int64_t nodes, Fold fold) {
   const uint64_t per_chunk = b.chunk_bytes / sizeof(float);
   const auto start = Clock::now();
   for (int64_t u = 0; u < nodes; ++u) {
-    const float* src = b.sources[static_cast<size_t>(u) % b.sources.size()].data();
+    const float* src =
+        b.sources[static_cast<size_t>(u) % b.sources.size()].data();
     for (uint64_t first = 0; first < static_cast<uint64_t>(b.params);
          first += per_chunk) {
-      const size_t count = static_cast<size_t>(
-          std::min<uint64_t>(per_chunk, static_cast<uint64_t>(b.params) - first));
+      const size_t count = static_cast<size_t>(std::min<uint64_t>(
+          per_chunk, static_cast<uint64_t>(b.params) - first));
       fold(u, first, src + first, count);
     }
   }
@@ -92,11 +94,12 @@ void Measure(int64_t params, int64_t nodes, int repeat, uint32_t chunk_bytes) {
     {
       // The baseline: the same chunks, same order, into a zeroed buffer.
       std::vector<float> acc(static_cast<size_t>(params), 0.f);
-      best_axpy = std::min(
-          best_axpy, Run(b, nodes, [&](int64_t u, uint64_t first,
-                                       const float* x, size_t count) {
-            Axpy(acc.data() + first, x, count, 1.0f + static_cast<float>(u));
-          }));
+      best_axpy = std::min(best_axpy, Run(b, nodes,
+                                          [&](int64_t u, uint64_t first,
+                                              const float* x, size_t count) {
+                                            Axpy(acc.data() + first, x, count,
+                                                 1.0f + static_cast<float>(u));
+                                          }));
     }
     {
       master::StreamingAggregator agg(spec, chunk_bytes);
@@ -106,11 +109,12 @@ void Measure(int64_t params, int64_t nodes, int repeat, uint32_t chunk_bytes) {
             &agg, 1.0f + static_cast<float>(u)));
       }
       best_agg = std::min(
-          best_agg, Run(b, nodes, [&](int64_t u, uint64_t first,
-                                      const float* x, size_t count) {
-            (void)sinks[static_cast<size_t>(u)]->Consume(
-                first, reinterpret_cast<const char*>(x), count);
-          }));
+          best_agg,
+          Run(b, nodes,
+              [&](int64_t u, uint64_t first, const float* x, size_t count) {
+                (void)sinks[static_cast<size_t>(u)]->Consume(
+                    first, reinterpret_cast<const char*>(x), count);
+              }));
       FlatModel mean = std::move(agg).Finish(global);
       if (mean.values.size() != static_cast<size_t>(params)) std::abort();
     }
@@ -130,15 +134,16 @@ void Measure(int64_t params, int64_t nodes, int repeat, uint32_t chunk_bytes) {
       }
       Status status;
       best_validated = std::min(
-          best_validated, Run(b, nodes, [&](int64_t u, uint64_t first,
-                                            const float* x, size_t count) {
-            Status s = receivers[static_cast<size_t>(u)].OnChunk(
-                first * sizeof(float),
-                std::string_view(reinterpret_cast<const char*>(x),
-                                 count * sizeof(float)),
-                sinks[static_cast<size_t>(u)].get());
-            if (!s.ok()) status = s;
-          }));
+          best_validated,
+          Run(b, nodes,
+              [&](int64_t u, uint64_t first, const float* x, size_t count) {
+                Status s = receivers[static_cast<size_t>(u)].OnChunk(
+                    first * sizeof(float),
+                    std::string_view(reinterpret_cast<const char*>(x),
+                                     count * sizeof(float)),
+                    sinks[static_cast<size_t>(u)].get());
+                if (!s.ok()) status = s;
+              }));
       for (auto& r : receivers) {
         Status s = r.Finish();
         if (!s.ok()) status = s;
@@ -149,14 +154,15 @@ void Measure(int64_t params, int64_t nodes, int repeat, uint32_t chunk_bytes) {
       }
     }
   }
-  const double floats = static_cast<double>(params) * static_cast<double>(nodes);
+  const double floats =
+      static_cast<double>(params) * static_cast<double>(nodes);
   const double axpy = floats / best_axpy;
   const double agg = floats / best_agg;
   const double validated = floats / best_validated;
-  nlohmann::json extra = {{"axpy", axpy},
-                          {"chunk_bytes", chunk_bytes},
-                          {"repeat", repeat}};
-  EmitBenchLine({"aggregate", params, nodes, agg, "floats/s", agg / axpy, extra});
+  nlohmann::json extra = {
+      {"axpy", axpy}, {"chunk_bytes", chunk_bytes}, {"repeat", repeat}};
+  EmitBenchLine(
+      {"aggregate", params, nodes, agg, "floats/s", agg / axpy, extra});
   EmitBenchLine({"aggregate_validated", params, nodes, validated, "floats/s",
                  validated / axpy, extra});
 }

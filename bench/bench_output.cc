@@ -62,8 +62,8 @@ StatusOr<BenchRecord> ParseBenchLine(const std::string& line) {
   r.value = j["value"].get<double>();
   if (j.contains("ratio")) r.ratio = j["ratio"].get<double>();
   for (const auto& [key, value] : j.items()) {
-    if (key != "bench" && key != "unit" && key != "params" &&
-        key != "nodes" && key != "value" && key != "ratio") {
+    if (key != "bench" && key != "unit" && key != "params" && key != "nodes" &&
+        key != "value" && key != "ratio") {
       r.extra[key] = value;
     }
   }

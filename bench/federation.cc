@@ -25,8 +25,8 @@ using Clock = std::chrono::steady_clock;
 std::string NameOf(int i) { return absl::StrCat("slave-", i); }
 
 Status WriteCsv(const std::string& path) {
-  // 100 rows, one feature and a binary label: enough for min_rows with the default
-  // held-out fraction; the noop model never looks at the values.
+  // 100 rows, one feature and a binary label: enough for min_rows with the
+  // default held-out fraction; the noop model never looks at the values.
   std::string csv = "x,y\n";
   for (int i = 0; i < 100; ++i) absl::StrAppend(&csv, i, ",", i % 2, "\n");
   return WriteFileAtomically(path, csv);
@@ -46,8 +46,7 @@ double Median(std::vector<double> values) {
   if (values.empty()) return 0.0;
   std::sort(values.begin(), values.end());
   const size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2]
-                    : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
 std::string BenchFederation::Path(const std::string& relative) const {
@@ -84,8 +83,8 @@ Status BenchFederation::Prepare() {
     request.dns_names = {name, "localhost"};
     request.ip_addresses = {"127.0.0.1"};
     DSFL_ASSIGN_OR_RETURN(tls::PemKeyCert pair, ca.Issue(request));
-    DSFL_RETURN_IF_ERROR(
-        WriteFileAtomically(Path("pki/" + name + ".pem"), pair.certificate_pem));
+    DSFL_RETURN_IF_ERROR(WriteFileAtomically(Path("pki/" + name + ".pem"),
+                                             pair.certificate_pem));
     return WriteFileAtomically(Path("pki/" + name + ".key"),
                                pair.private_key_pem, 0600);
   };
@@ -147,7 +146,8 @@ StatusOr<FederationResult> BenchFederation::Run() {
   for (int i = 0; i < options_.nodes; ++i) {
     slaves.push_back(
         {{"id", NameOf(i)},
-         {"endpoint", absl::StrCat("127.0.0.1:", ports_[static_cast<size_t>(i)])},
+         {"endpoint",
+          absl::StrCat("127.0.0.1:", ports_[static_cast<size_t>(i)])},
          {"tls_name", NameOf(i)}});
   }
   nlohmann::json job = {
@@ -175,11 +175,10 @@ StatusOr<FederationResult> BenchFederation::Run() {
 
   FederationResult result;
   const auto start = Clock::now();
-  DSFL_ASSIGN_OR_RETURN(
-      auto master,
-      Subprocess::Spawn({options_.bin_dir + "/dsfl-master", "--json", "--job",
-                         Path("job.json")},
-                        log));
+  DSFL_ASSIGN_OR_RETURN(auto master,
+                        Subprocess::Spawn({options_.bin_dir + "/dsfl-master",
+                                           "--json", "--job", Path("job.json")},
+                                          log));
   std::ifstream out;
   std::streamoff read_to = 0;
   std::string pending;

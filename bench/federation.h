@@ -32,8 +32,8 @@ struct FederationOptions {
   int nodes = 2;
   int rounds = 6;
   uint32_t chunk_bytes = kDefaultChunkBytes;
-  size_t max_parallel = 0;   // federation.max_parallel (0 = all)
-  std::string bin_dir;       // holds dsfl-master and dsfl-slave
+  size_t max_parallel = 0;  // federation.max_parallel (0 = all)
+  std::string bin_dir;      // holds dsfl-master and dsfl-slave
   std::string work_parent = "/tmp";
   bool keep_work_dir = false;
 };
@@ -49,7 +49,7 @@ struct FederationResult {
   int64_t master_peak_rss = 0;  // bytes: max(polled VmHWM, ru_maxrss)
   int64_t master_polled_hwm = 0;
   int64_t master_maxrss = 0;
-  int64_t slave_peak_rss = 0;   // bytes, the largest slave's VmHWM
+  int64_t slave_peak_rss = 0;  // bytes, the largest slave's VmHWM
   double job_seconds = 0.0;
   int exit_status = -1;
 };

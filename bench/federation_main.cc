@@ -53,16 +53,18 @@ int main(int argc, char** argv) {
   }
   const int64_t model_bytes = options.params * 4;
   const double target = 2.0 * static_cast<double>(model_bytes) + 64.0 * 1048576;
-  dsfl::bench::EmitBenchLine(
-      {"master_rss", options.params, options.nodes,
-       static_cast<double>(run->master_peak_rss), "bytes",
-       static_cast<double>(run->master_peak_rss) /
-           static_cast<double>(model_bytes),
-       {{"target_bytes", target},
-        {"polled_vmhwm", run->master_polled_hwm},
-        {"ru_maxrss", run->master_maxrss},
-        {"slave_peak_rss", run->slave_peak_rss},
-        {"chunk_bytes", options.chunk_bytes}}});
+  dsfl::bench::EmitBenchLine({"master_rss",
+                              options.params,
+                              options.nodes,
+                              static_cast<double>(run->master_peak_rss),
+                              "bytes",
+                              static_cast<double>(run->master_peak_rss) /
+                                  static_cast<double>(model_bytes),
+                              {{"target_bytes", target},
+                               {"polled_vmhwm", run->master_polled_hwm},
+                               {"ru_maxrss", run->master_maxrss},
+                               {"slave_peak_rss", run->slave_peak_rss},
+                               {"chunk_bytes", options.chunk_bytes}}});
 
   std::vector<double> seconds, wall;
   nlohmann::json rounds = nlohmann::json::array();
@@ -75,12 +77,15 @@ int main(int argc, char** argv) {
       wall.push_back(r.wall_seconds);
     }
   }
-  dsfl::bench::EmitBenchLine(
-      {"round_seconds", options.params, options.nodes,
-       dsfl::bench::Median(seconds), "s", std::nullopt,
-       {{"wall_seconds", dsfl::bench::Median(wall)},
-        {"job_seconds", run->job_seconds},
-        {"rounds", rounds},
-        {"chunk_bytes", options.chunk_bytes}}});
+  dsfl::bench::EmitBenchLine({"round_seconds",
+                              options.params,
+                              options.nodes,
+                              dsfl::bench::Median(seconds),
+                              "s",
+                              std::nullopt,
+                              {{"wall_seconds", dsfl::bench::Median(wall)},
+                               {"job_seconds", run->job_seconds},
+                               {"rounds", rounds},
+                               {"chunk_bytes", options.chunk_bytes}}});
   return 0;
 }

@@ -115,11 +115,12 @@ StatusOr<double> RunCpp(const Settings& s, ModelKind kind, const Examples& e,
   DSFL_RETURN_IF_ERROR(
       training::Train(def, warm, global, e, nullptr, nullptr).status());
   const auto start = std::chrono::steady_clock::now();
-  DSFL_ASSIGN_OR_RETURN(training::TrainOutcome out,
-                        training::Train(def, plan, global, e, nullptr, nullptr));
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  DSFL_ASSIGN_OR_RETURN(
+      training::TrainOutcome out,
+      training::Train(def, plan, global, e, nullptr, nullptr));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   if (out.model.values.empty()) return absl::InternalError("empty model");
   return static_cast<double>(s.rows * s.epochs) / seconds;
 }
@@ -132,13 +133,17 @@ StatusOr<double> RunPython(const Settings& s, const std::string& model,
   DSFL_ASSIGN_OR_RETURN(
       auto process,
       Subprocess::Spawn(
-          {s.python, s.script, "--model", model, "--data", data_path,
-           "--rows", std::to_string(s.rows), "--features",
-           std::to_string(s.features), "--epochs", std::to_string(s.epochs),
-           "--batch", std::to_string(s.batch), "--threads",
-           std::to_string(s.threads), "--lr", std::to_string(s.learning_rate),
-           "--dropout", std::to_string(s.dropout), "--hidden",
-           absl::StrCat(s.hidden[0], ",", s.hidden[1])},
+          {s.python,     s.script,
+           "--model",    model,
+           "--data",     data_path,
+           "--rows",     std::to_string(s.rows),
+           "--features", std::to_string(s.features),
+           "--epochs",   std::to_string(s.epochs),
+           "--batch",    std::to_string(s.batch),
+           "--threads",  std::to_string(s.threads),
+           "--lr",       std::to_string(s.learning_rate),
+           "--dropout",  std::to_string(s.dropout),
+           "--hidden",   absl::StrCat(s.hidden[0], ",", s.hidden[1])},
           log));
   const int status = process->Wait();
   std::ifstream in(log);
@@ -168,19 +173,17 @@ int Main(const Settings& s) {
       ++failures;
       continue;
     }
-    nlohmann::json extra = {{"model", name},
-                            {"rows", s.rows},
-                            {"features", s.features},
-                            {"epochs", s.epochs},
-                            {"batch", s.batch},
-                            {"threads", s.threads},
+    nlohmann::json extra = {{"model", name},          {"rows", s.rows},
+                            {"features", s.features}, {"epochs", s.epochs},
+                            {"batch", s.batch},       {"threads", s.threads},
                             {"optimizer", "adam"}};
     std::optional<double> ratio;
     if (!s.python.empty()) {
-      const std::string path = absl::StrCat(s.work_dir, "/train_", name, ".f32");
+      const std::string path =
+          absl::StrCat(s.work_dir, "/train_", name, ".f32");
       Status written = WriteData(data, path);
-      auto py = written.ok() ? RunPython(s, name, path)
-                             : StatusOr<double>(written);
+      auto py =
+          written.ok() ? RunPython(s, name, path) : StatusOr<double>(written);
       std::remove(path.c_str());
       if (py.ok()) {
         ratio = *cpp / *py;

@@ -41,8 +41,9 @@ class TimingSink : public master::UpdateSink {
     return absl::OkStatus();
   }
   Status OnHeader(StreamHeader header) override {
-    DSFL_ASSIGN_OR_RETURN(ModelStreamReceiver r,
-                          ModelStreamReceiver::Start(std::move(header), &spec_));
+    DSFL_ASSIGN_OR_RETURN(
+        ModelStreamReceiver r,
+        ModelStreamReceiver::Start(std::move(header), &spec_));
     receiver_.emplace(std::move(r));
     node_.emplace(aggregator_, 1.0f);
     return absl::OkStatus();
@@ -73,8 +74,8 @@ Status Measure(BenchFederation* federation, int64_t params, int repeat,
   master::TlsPaths tls{federation->MasterFile("ca.pem"),
                        federation->MasterFile("master.pem"),
                        federation->MasterFile("master.key")};
-  DSFL_ASSIGN_OR_RETURN(auto client,
-                        master::ConnectSlave(endpoint, tls, false, chunk_bytes));
+  DSFL_ASSIGN_OR_RETURN(
+      auto client, master::ConnectSlave(endpoint, tls, false, chunk_bytes));
   master::TrainCall call;
   call.job.job_id = "bench-transfer";
   call.model.kind = master::ModelKind::kNoop;
@@ -110,8 +111,8 @@ Status Measure(BenchFederation* federation, int64_t params, int repeat,
        {std::pair{"master_to_slave", &down}, std::pair{"slave_to_master", &up},
         std::pair{"round_trip", &both}}) {
     extra["direction"] = direction;
-    EmitBenchLine(
-        {"transfer", params, 1, Median(*values), "bytes/s", std::nullopt, extra});
+    EmitBenchLine({"transfer", params, 1, Median(*values), "bytes/s",
+                   std::nullopt, extra});
   }
   return absl::OkStatus();
 }
@@ -142,8 +143,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   for (int64_t p : params) {
-    auto s = dsfl::bench::Measure(federation->get(), p, repeat,
-                                  options.chunk_bytes);
+    auto s =
+        dsfl::bench::Measure(federation->get(), p, repeat, options.chunk_bytes);
     if (!s.ok()) {
       std::cerr << "dsfl-bench-transfer: " << s << "\n";
       return 1;

@@ -1,5 +1,7 @@
 #include "common/model_stream.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -100,9 +102,23 @@ uint64_t ChunkCursor::chunk_count() const {
   return (total_bytes_ + chunk_bytes_ - 1) / chunk_bytes_;
 }
 
+void AdviseHugePages(void* data, size_t bytes) {
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t begin =
+      (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end =
+      (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) {
+    (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
+}
+
 FlatModelSink::FlatModelSink(const ModelSpec& spec) {
   model_.spec = spec;
-  model_.values.resize(spec.total_numel());
+  const size_t n = spec.total_numel();
+  model_.values.reserve(n);  // allocates without touching the pages
+  AdviseHugePages(model_.values.data(), n * sizeof(float));
+  model_.values.resize(n);
 }
 
 Status FlatModelSink::Consume(uint64_t first_element, const char* values,
@@ -172,9 +188,9 @@ StatusOr<ModelStreamReceiver> ModelStreamReceiver::Start(
     DSFL_RETURN_IF_ERROR(expected->CheckSameAs(header.spec));
   }
   if (header.total_bytes != header.spec.byte_size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "model header announces ", header.total_bytes,
-        " bytes but its tensors hold ", header.spec.byte_size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("model header announces ", header.total_bytes,
+                     " bytes but its tensors hold ", header.spec.byte_size()));
   }
   if (header.total_bytes > limits.max_total_bytes) {
     return absl::InvalidArgumentError(
@@ -192,8 +208,8 @@ StatusOr<ModelStreamReceiver> ModelStreamReceiver::Start(
 }
 
 std::string ModelStreamReceiver::DescribeElement(uint64_t element) const {
-  auto it = std::upper_bound(tensor_starts_.begin(), tensor_starts_.end(),
-                             element);
+  auto it =
+      std::upper_bound(tensor_starts_.begin(), tensor_starts_.end(), element);
   size_t index = static_cast<size_t>(it - tensor_starts_.begin()) - 1;
   return absl::StrCat("tensor '", header_.spec.tensors()[index].name,
                       "' element ", element - tensor_starts_[index]);
@@ -208,16 +224,17 @@ Status ModelStreamReceiver::OnChunk(uint64_t offset, std::string_view bytes,
   uint64_t expected_size = std::min<uint64_t>(
       header_.chunk_bytes, header_.total_bytes - next_offset_);
   if (bytes.size() != expected_size) {
-    return absl::DataLossError(absl::StrCat(
-        "chunk at byte offset ", offset, " has ", bytes.size(),
-        " bytes, expected ", expected_size));
+    return absl::DataLossError(
+        absl::StrCat("chunk at byte offset ", offset, " has ", bytes.size(),
+                     " bytes, expected ", expected_size));
   }
   size_t count = bytes.size() / sizeof(float);
   size_t bad = FindNonFinite(bytes.data(), count);
   uint64_t first_element = offset / sizeof(float);
   if (bad != count) {
-    return absl::DataLossError(absl::StrCat(
-        "non-finite value (NaN or Inf) in ", DescribeElement(first_element + bad)));
+    return absl::DataLossError(
+        absl::StrCat("non-finite value (NaN or Inf) in ",
+                     DescribeElement(first_element + bad)));
   }
   hash_->Update(bytes.data(), bytes.size());
   next_offset_ += bytes.size();
@@ -232,9 +249,9 @@ Status ModelStreamReceiver::Finish() {
   }
   Sha256Digest digest = hash_->Finish();
   if (digest != header_.sha256) {
-    return absl::DataLossError(absl::StrCat(
-        "model digest mismatch: received sha256 ", ToHex(digest),
-        ", header says ", ToHex(header_.sha256)));
+    return absl::DataLossError(
+        absl::StrCat("model digest mismatch: received sha256 ", ToHex(digest),
+                     ", header says ", ToHex(header_.sha256)));
   }
   return absl::OkStatus();
 }

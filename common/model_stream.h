@@ -120,7 +120,15 @@ class ChunkSink {
                          size_t count) = 0;
 };
 
-// Copies chunks into a FlatModel preallocated from the header's spec.
+// Asks the kernel to back the whole 2 MiB pages inside [data, data + bytes)
+// with transparent huge pages (madvise MADV_HUGEPAGE; a no-op when THP is
+// off or the range holds no whole huge page). For model-sized buffers that
+// are filled right after allocation: 512x fewer page faults (measured:
+// page faults were ~15% of a slave's CPU receiving a 200 MB model).
+void AdviseHugePages(void* data, size_t bytes);
+
+// Copies chunks into a FlatModel preallocated from the header's spec (its
+// buffer advised for huge pages).
 class FlatModelSink : public ChunkSink {
  public:
   explicit FlatModelSink(const ModelSpec& spec);

@@ -105,15 +105,16 @@ inline constexpr int kMaxFrameBytes = 1024 * 1024;
 
 // Client channel arguments: keepalive ping every kKeepaliveTimeMs even
 // without active calls, unlimited pings without data, kMaxMessageBytes in
-// both directions, the flow-control settings above, and the TLS name to verify the server's certificate
-// against if `ssl_target_name_override` is non-empty (e.g. the slave's DNS
-// SAN when connecting by IP address).
+// both directions, the flow-control settings above, and the TLS name to verify
+// the server's certificate against if `ssl_target_name_override` is non-empty
+// (e.g. the slave's DNS SAN when connecting by IP address).
 grpc::ChannelArguments MakeChannelArguments(
     const std::string& ssl_target_name_override);
 
-// The server side of the same settings (keepalive, sizes, flow control). Without it the server answers the
-// client's 30 s keepalive pings with GOAWAY "too_many_pings" (gRPC's
-// default minimum is 5 minutes). Call before builder->BuildAndStart().
+// The server side of the same settings (keepalive, sizes, flow control).
+// Without it the server answers the client's 30 s keepalive pings with GOAWAY
+// "too_many_pings" (gRPC's default minimum is 5 minutes). Call before
+// builder->BuildAndStart().
 void ApplyServerArguments(grpc::ServerBuilder* builder);
 
 }  // namespace dsfl::tls

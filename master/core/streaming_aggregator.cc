@@ -30,13 +30,15 @@ void Axpy(float* __restrict acc, const char* __restrict x, size_t count,
 
 StreamingAggregator::StreamingAggregator(const ModelSpec& spec,
                                          uint32_t chunk_bytes)
-    : spec_(spec),
-      elements_per_region_(chunk_bytes / sizeof(float)),
-      accumulator_(spec.total_numel(), 0.0f) {
+    : spec_(spec), elements_per_region_(chunk_bytes / sizeof(float)) {
+  // Huge pages for the model-sized accumulator: 512x fewer page faults
+  // when it is zeroed (common/model_stream.h).
+  accumulator_.reserve(spec.total_numel());
+  AdviseHugePages(accumulator_.data(), spec.total_numel() * sizeof(float));
+  accumulator_.assign(spec.total_numel(), 0.0f);
   uint64_t n = accumulator_.size();
-  region_count_ = static_cast<size_t>(
-      std::max<uint64_t>(1, (n + elements_per_region_ - 1) /
-                                elements_per_region_));
+  region_count_ = static_cast<size_t>(std::max<uint64_t>(
+      1, (n + elements_per_region_ - 1) / elements_per_region_));
   regions_ = std::make_unique<Region[]>(region_count_);
 }
 
@@ -57,8 +59,8 @@ double StreamingAggregator::RegionWeight(uint64_t element) const {
 FlatModel StreamingAggregator::Finish(const FlatModel& global) && {
   for (size_t r = 0; r < region_count_; ++r) {
     uint64_t begin = r * elements_per_region_;
-    uint64_t end = std::min<uint64_t>(accumulator_.size(),
-                                      begin + elements_per_region_);
+    uint64_t end =
+        std::min<uint64_t>(accumulator_.size(), begin + elements_per_region_);
     double weight = regions_[r].weight;
     if (weight > 0.0) {
       const float inverse = static_cast<float>(1.0 / weight);

@@ -76,8 +76,8 @@ size_t VarintSize(uint64_t value) {
 // A chunk message whose data slice aliases `bytes` (which must outlive the
 // write: the caller's model outlives the call).
 grpc::ByteBuffer EncodeChunk(uint64_t offset, std::string_view bytes) {
-  const uint64_t inner = 1 + VarintSize(offset) + 1 +
-                         VarintSize(bytes.size()) + bytes.size();
+  const uint64_t inner =
+      1 + VarintSize(offset) + 1 + VarintSize(bytes.size()) + bytes.size();
   uint8_t prefix[32];
   size_t n = 0;
   n += PutVarint((kRequestChunkField << 3) | kWireLength, prefix + n);
@@ -167,8 +167,7 @@ std::string_view Contiguous(const grpc::ByteBuffer& message,
   (void)message.Dump(&slices);
   buffer->clear();
   for (const grpc::Slice& slice : slices) {
-    buffer->append(reinterpret_cast<const char*>(slice.begin()),
-                   slice.size());
+    buffer->append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   }
   return *buffer;
 }
@@ -202,8 +201,8 @@ bool SendModel(const FlatModel& model, uint32_t chunk_bytes, Write write) {
 class TransferGate {
  public:
   static TransferGate& Shared() {
-    static TransferGate* const gate = new TransferGate(std::max(
-        2, 2 * static_cast<int>(std::thread::hardware_concurrency())));
+    static TransferGate* const gate = new TransferGate(
+        std::max(2, 2 * static_cast<int>(std::thread::hardware_concurrency())));
     return *gate;
   }
 
@@ -222,8 +221,9 @@ class TransferGate {
       }
       // Poll cancellation at least every 50 ms (the token has no condition
       // variable of ours to signal).
-      cv_.wait_until(lock, absl::ToChronoTime(std::min(
-                               options.deadline, now + absl::Milliseconds(50))));
+      cv_.wait_until(
+          lock, absl::ToChronoTime(
+                    std::min(options.deadline, now + absl::Milliseconds(50))));
     }
     --free_;
     return true;
@@ -278,7 +278,8 @@ class TransferPermit {
     return buffer_.get();
   }
   void Release() {
-    if (buffer_ != nullptr) TransferGate::Shared().PutBuffer(std::move(buffer_));
+    if (buffer_ != nullptr)
+      TransferGate::Shared().PutBuffer(std::move(buffer_));
     if (held_) TransferGate::Shared().Release();
     held_ = false;
   }
@@ -307,8 +308,7 @@ StatusOr<NodeInfo> GrpcSlaveClient::GetInfo(const CallOptions& options) {
   v1::GetInfoRequest request;
   v1::NodeInfo response;
   DSFL_RETURN_IF_ERROR(WithContext(
-      wire::FromGrpc(stub_->GetInfo(&context, request, &response)),
-      "GetInfo"));
+      wire::FromGrpc(stub_->GetInfo(&context, request, &response)), "GetInfo"));
   return wire::FromProto(response);
 }
 
@@ -414,7 +414,8 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const FlatModel& global,
       status = sink->OnChunk(offset, data);
       continue;
     }
-    if (!response.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    if (!response.ParseFromArray(bytes.data(),
+                                 static_cast<int>(bytes.size()))) {
       status = absl::InvalidArgumentError("malformed Train response message");
       break;
     }
@@ -431,14 +432,14 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const FlatModel& global,
         // slave's chunks wait in its flow-control window meanwhile).
         if (!permit.Acquire(options, &status)) break;
         auto header = wire::FromProto(response.header());
-        status = header.ok() ? sink->OnHeader(*std::move(header))
-                             : header.status();
+        status =
+            header.ok() ? sink->OnHeader(*std::move(header)) : header.status();
         got_header = status.ok();
         break;
       }
       case v1::TrainResponse::kChunk:
-        status = sink->OnChunk(response.chunk().offset(),
-                               response.chunk().data());
+        status =
+            sink->OnChunk(response.chunk().offset(), response.chunk().data());
         break;
       default:
         status = absl::InvalidArgumentError("empty Train response message");

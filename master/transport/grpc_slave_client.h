@@ -34,8 +34,7 @@ namespace dsfl::master {
 
 class GrpcSlaveClient : public SlaveClient {
  public:
-  GrpcSlaveClient(std::shared_ptr<grpc::Channel> channel,
-                  uint32_t chunk_bytes);
+  GrpcSlaveClient(std::shared_ptr<grpc::Channel> channel, uint32_t chunk_bytes);
 
   StatusOr<NodeInfo> GetInfo(const CallOptions& options) override;
   StatusOr<ColumnMoments> ComputeMoments(const JobContext& job,
@@ -45,8 +44,8 @@ class GrpcSlaveClient : public SlaveClient {
                                       const ModelDefinition& model,
                                       const DataSpec& data, uint64_t seed,
                                       const CallOptions& options) override;
-  Status Train(const TrainCall& call, const FlatModel& global,
-               UpdateSink* sink, const CallOptions& options) override;
+  Status Train(const TrainCall& call, const FlatModel& global, UpdateSink* sink,
+               const CallOptions& options) override;
   StatusOr<EvalSummary> Evaluate(const EvaluateCall& call,
                                  const FlatModel& model,
                                  const CallOptions& options) override;

@@ -14,8 +14,7 @@ namespace {
 using grpc::CallbackServerContext;
 
 grpc::Status Unavailable() {
-  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                      "slave is shutting down");
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE, "slave is shutting down");
 }
 
 // Keeps a reactor's cancellation token registered with the service for the
@@ -150,9 +149,9 @@ class TrainReactor final
     // The received model is no longer needed: free it before the update
     // streams out, so a slave holds one model while sending, not two.
     global_ = FlatModel();
-    const double seconds = std::chrono::duration<double>(
-                               std::chrono::steady_clock::now() - start)
-                               .count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     {
       std::lock_guard<std::mutex> lock(mu_);
       worker_running_ = false;
@@ -373,8 +372,7 @@ class InitializeReactor final
  public:
   InitializeReactor(SlaveService* service, const v1::InitializeRequest* request)
       : service_(service), token_(service), request_(request) {
-    if (!token_.tracked() ||
-        !service_->pool()->Submit([this] { Build(); })) {
+    if (!token_.tracked() || !service_->pool()->Submit([this] { Build(); })) {
       Finish(Unavailable());
     }
   }
@@ -405,9 +403,8 @@ class InitializeReactor final
                           wire::FromProto(request_->model()));
     DSFL_ASSIGN_OR_RETURN(master::DataSpec data,
                           wire::FromProto(request_->data()));
-    return service_->core()->InitializeModel(wire::FromProto(request_->job()),
-                                             definition, data,
-                                             request_->seed());
+    return service_->core()->InitializeModel(
+        wire::FromProto(request_->job()), definition, data, request_->seed());
   }
 
   // Only one write is ever outstanding: called from Build() before the

@@ -58,7 +58,7 @@ std::string Joined(const std::vector<std::string>& lines) {
 }
 
 TEST(BenchOutput, FormatThenParseKeepsEveryField) {
-  BenchRecord r{"aggregate", 1000, 8, 2.5e9, "floats/s", 0.9,
+  BenchRecord r{"aggregate",      1000, 8, 2.5e9, "floats/s", 0.9,
                 {{"axpy", 2.7e9}}};
   auto parsed = ParseBenchLine(FormatBenchLine(r));
   ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -73,16 +73,17 @@ TEST(BenchOutput, FormatThenParseKeepsEveryField) {
 }
 
 TEST(BenchOutput, RejectsMalformedLines) {
-  for (const char* bad : {
-           "not json",
-           "[1, 2]",
-           R"({"params": 1, "nodes": 1, "value": 1, "unit": "s"})",
-           R"({"bench": "x", "params": -1, "nodes": 1, "value": 1, "unit": "s"})",
-           R"({"bench": "x", "params": 1.5, "nodes": 1, "value": 1, "unit": "s"})",
-           R"({"bench": "x", "params": 1, "nodes": 1, "value": "1", "unit": "s"})",
-           R"({"bench": "x", "params": 1, "nodes": 1, "value": 1})",
-           R"({"bench": "x", "params": 1, "nodes": 1, "value": 1, "unit": "s", "ratio": "a"})",
-       }) {
+  for (
+      const char* bad : {
+          "not json",
+          "[1, 2]",
+          R"({"params": 1, "nodes": 1, "value": 1, "unit": "s"})",
+          R"({"bench": "x", "params": -1, "nodes": 1, "value": 1, "unit": "s"})",
+          R"({"bench": "x", "params": 1.5, "nodes": 1, "value": 1, "unit": "s"})",
+          R"({"bench": "x", "params": 1, "nodes": 1, "value": "1", "unit": "s"})",
+          R"({"bench": "x", "params": 1, "nodes": 1, "value": 1})",
+          R"({"bench": "x", "params": 1, "nodes": 1, "value": 1, "unit": "s", "ratio": "a"})",
+      }) {
     EXPECT_FALSE(ParseBenchLine(bad).ok()) << bad;
   }
 }
@@ -90,8 +91,8 @@ TEST(BenchOutput, RejectsMalformedLines) {
 TEST(BenchSmoke, AggregatePrintsRecordsWithRatios) {
   int status = 0;
   auto lines = RunProgram({Bin("dsfl-bench-aggregate"), "--params", "10000",
-                    "--nodes", "2", "--repeat", "1"},
-                   &status);
+                           "--nodes", "2", "--repeat", "1"},
+                          &status);
   ASSERT_EQ(status, 0) << Joined(lines);
   EXPECT_EQ(Records(lines).count("aggregate"), 1u) << Joined(lines);
   for (const auto& line : lines) {
@@ -105,8 +106,8 @@ TEST(BenchSmoke, AggregatePrintsRecordsWithRatios) {
 TEST(BenchSmoke, FederationRunsRealProcessesAndPrintsRssAndRounds) {
   int status = 0;
   auto lines = RunProgram({Bin("dsfl-bench-federation"), "--params", "10000",
-                    "--nodes", "2", "--rounds", "3"},
-                   &status);
+                           "--nodes", "2", "--rounds", "3"},
+                          &status);
   ASSERT_EQ(status, 0) << Joined(lines);
   auto names = Records(lines);
   EXPECT_EQ(names.count("master_rss"), 1u) << Joined(lines);
@@ -115,17 +116,17 @@ TEST(BenchSmoke, FederationRunsRealProcessesAndPrintsRssAndRounds) {
 
 TEST(BenchSmoke, TransferPrintsThreeDirections) {
   int status = 0;
-  auto lines = RunProgram({Bin("dsfl-bench-transfer"), "--params", "10000",
-                    "--repeat", "1"},
-                   &status);
+  auto lines = RunProgram(
+      {Bin("dsfl-bench-transfer"), "--params", "10000", "--repeat", "1"},
+      &status);
   ASSERT_EQ(status, 0) << Joined(lines);
   EXPECT_EQ(Records(lines).count("transfer"), 3u) << Joined(lines);
 }
 
 TEST(BenchSmoke, TrainPrintsBothModels) {
   int status = 0;
-  auto lines = RunProgram({Bin("dsfl-bench-train"), "--rows", "500", "--epochs", "1"},
-                   &status);
+  auto lines = RunProgram(
+      {Bin("dsfl-bench-train"), "--rows", "500", "--epochs", "1"}, &status);
   ASSERT_EQ(status, 0) << Joined(lines);
   EXPECT_EQ(Records(lines).count("train"), 2u) << Joined(lines);
 }
@@ -137,9 +138,9 @@ TEST(BenchSmoke, CheckToolRejectsABadLine) {
   ::close(fd);
   std::ofstream(pattern) << "{\"bench\": \"x\"}\n";
   int status = 0;
-  auto lines = RunProgram({"/bin/sh", "-c",
-                    Bin("dsfl-bench-check") + " < " + std::string(pattern)},
-                   &status);
+  auto lines = RunProgram(
+      {"/bin/sh", "-c", Bin("dsfl-bench-check") + " < " + std::string(pattern)},
+      &status);
   std::remove(pattern);
   EXPECT_NE(status, 0) << Joined(lines);
 }
