@@ -18,30 +18,11 @@
 #include "common/clock.h"
 #include "common/crypto/ed25519.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 
 namespace dsfl::audit::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "dsfl_audit_XXXXXX";
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    EXPECT_NE(mkdtemp(buffer.data()), nullptr);
-    path_ = buffer.data();
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using ::dsfl::testing::TempDir;
 
 class FakeClock final : public Clock {
  public:

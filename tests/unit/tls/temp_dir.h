@@ -1,40 +1,11 @@
-// A fresh temporary directory, removed with its contents on destruction.
+// The TLS tests use the shared test temporary directory.
 #ifndef DSFL_TESTS_UNIT_TLS_TEMP_DIR_H_
 #define DSFL_TESTS_UNIT_TLS_TEMP_DIR_H_
 
-#include <stdlib.h>
-
-#include <filesystem>
-#include <string>
-#include <vector>
-
-#include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 
 namespace dsfl::tls::testing {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "dsfl_tls_XXXXXX";
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    EXPECT_NE(mkdtemp(buffer.data()), nullptr);
-    path_ = buffer.data();
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
+using ::dsfl::testing::TempDir;
 }  // namespace dsfl::tls::testing
 
 #endif  // DSFL_TESTS_UNIT_TLS_TEMP_DIR_H_
