@@ -209,10 +209,11 @@ StatusOr<master::DataSpec> FromProto(const v1::DataSpec& in) {
 void ToProto(const master::JobContext& in, v1::JobContext* out) {
   out->set_job_id(in.job_id);
   out->set_round(in.round);
+  out->set_session_id(in.session_id);
 }
 
 master::JobContext FromProto(const v1::JobContext& in) {
-  return master::JobContext{in.job_id(), in.round()};
+  return master::JobContext{in.job_id(), in.round(), in.session_id()};
 }
 
 void ToProto(const master::NodeInfo& in, v1::NodeInfo* out) {

@@ -123,7 +123,7 @@ Status JobRunner::Standardize(std::vector<Node>* nodes,
   CallOptions options;
   options.deadline = clock_->Now() + spec_.round_timeout;
   options.cancel = &stage_cancel;
-  JobContext job{spec_.job_id, 0};
+  JobContext job{spec_.job_id, 0, ""};
   RunFanOut(nodes->size(), spec_.max_parallel, options.deadline, &stage_cancel,
             [&](size_t i) {
               answers[i] = (*nodes)[i].client->ComputeMoments(job, spec_.data,
@@ -168,7 +168,7 @@ StatusOr<FlatModel> JobRunner::InitialModel(const std::vector<Node>& nodes,
   Status last;
   for (const Node& node : nodes) {
     auto model = node.client->InitializeModel(
-        JobContext{spec_.job_id, 0}, spec_.model, spec_.data, spec_.seed,
+        JobContext{spec_.job_id, 0, ""}, spec_.model, spec_.data, spec_.seed,
         options);
     if (model.ok()) {
       Message(absl::StrCat("initial model from ", node.id, ": ",

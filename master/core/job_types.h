@@ -24,6 +24,9 @@ using training::TrainingPlan;
 struct JobContext {
   std::string job_id;
   uint32_t round = 0;
+  // The slave's admission session (Authorize); "" outside the dataspace.
+  // Filled in by the transport client that holds it.
+  std::string session_id;
 };
 
 // Which columns to use and how to prepare them; the same on every slave.

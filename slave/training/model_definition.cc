@@ -1,5 +1,9 @@
 #include "slave/training/model_definition.h"
 
+#include <cstdio>
+
+#include "common/sha256.h"
+
 namespace dsfl::training {
 
 Task TaskOf(const ModelDefinition& definition) {
@@ -43,6 +47,28 @@ const char* TaskName(Task task) {
       return "survival";
   }
   return "unknown";
+}
+
+std::string ModelDefinitionSha256(const ModelDefinition& definition) {
+  if (definition.kind == ModelKind::kTorchScript) {
+    return ToHex(Sha256::Of(definition.torchscript_archive));
+  }
+  std::string text = "dsfl.model.v1\nkind=";
+  text += ModelKindName(definition.kind);
+  text += "\ntask=";
+  text += TaskName(TaskOf(definition));
+  text += "\nhidden=";
+  for (size_t i = 0; i < definition.hidden_units.size(); ++i) {
+    if (i > 0) text += ",";
+    text += std::to_string(definition.hidden_units[i]);
+  }
+  char dropout[64];
+  std::snprintf(dropout, sizeof(dropout), "%.17g", definition.dropout);
+  text += "\ndropout=";
+  text += dropout;
+  text += "\nnoop_parameters=" + std::to_string(definition.noop_parameters) +
+          "\n";
+  return ToHex(Sha256::Of(text));
 }
 
 }  // namespace dsfl::training

@@ -61,6 +61,19 @@ Task TaskOf(const ModelDefinition& definition);
 const char* ModelKindName(ModelKind kind);
 const char* TaskName(Task task);
 
+// The model's identity for admission policy (a slave's allowed_model_sha256
+// list, docs/dataspace.md), as lower-case hex SHA-256:
+//   - kTorchScript: the SHA-256 of the archive bytes (what `sha256sum
+//     model.pt` prints), so hospitals can pin a reviewed file;
+//   - built-ins: the SHA-256 of the canonical text
+//       "dsfl.model.v1\nkind=<name>\ntask=<name>\nhidden=<u1>,<u2>,...\n"
+//       "dropout=<%.17g>\nnoop_parameters=<n>\n"
+//     which names every field that changes what is trained.
+// The master computes it for Authorize; the slave recomputes it from each
+// model it is asked to initialise or train and refuses a mismatch.
+// `dsfl job model-hash JOB.json` prints it.
+std::string ModelDefinitionSha256(const ModelDefinition& definition);
+
 }  // namespace dsfl::training
 
 #endif  // DSFL_SLAVE_TRAINING_MODEL_DEFINITION_H_
