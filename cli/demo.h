@@ -1,17 +1,28 @@
-// `dsfl demo`: a whole federation on this machine, on the real lung data.
+// `dsfl demo`: a whole federation on this machine, on the real lung data,
+// whose hospitals are discovered and admitted through the dev dataspace
+// (docs/dataspace.md, "Demo"; no job lists an endpoint).
 //
-// In the work directory it (1) creates a dev CA and certificates for the
-// master, three hospitals and a hospital data proxy; (2) splits the lung
-// data by institution into three hospitals (data/lung/README.md); (3) starts
-// an HTTPS data proxy for hospital C and three dsfl-slave processes (A and B
-// read CSV files, C reads through the proxy), each on a free port with
-// mutual TLS 1.3; (4) writes a DeepSurv job and runs dsfl-master on it,
-// whose per-round progress and final held-out C-index are printed; (5)
-// runs an exact federated Cox job on the same slaves (fitted on the same
-// training rows) and a concordance job for the trained DeepSurv, and prints
-// the Cox coefficients and both models' C-index on the held-out patients;
-// (6) stops everything. Every config, certificate, log and model stays in the
-// work directory, whose layout the demo prints.
+// In the work directory it (1) creates a dev CA and starts dsfl-devspace
+// (cli/demo_dataspace.h) on a free port, reading its manifest of DIDs, URLs
+// and keys; (2) issues mutual-TLS certificates naming each participant's
+// DID (cli/demo_pki.h); (3) splits the lung data by institution into three
+// hospitals (data/lung/README.md); (4) starts an HTTPS data proxy for
+// hospital C and three dsfl-slave processes with a "dataspace" section
+// (policy: the DeepSurv model's hash, the model-creator credential, a
+// minimum cohort), each published in its connector (POST .../v3/assets)
+// once it listens; (5) runs dsfl-master on a DeepSurv job with a
+// "dataspace" section, printing after admission what the signed audit logs
+// record of each hospital's discovery, negotiation, verification, TLS
+// binding and Authorize (cli/demo_admission.h), then its rounds and final
+// held-out C-index; (6) runs an exact federated Cox job and a concordance
+// job for the trained DeepSurv the same way and compares both models
+// (cli/demo_analyses.h); (7) stops everything, and prints the layout and
+// every audit log with its public key.
+//
+// Errors: the first failing step's error (a process that does not start, a
+// refused publication, a master that exits non-zero).
+// Threading: one call at a time; it owns the processes it starts and stops
+// them (reverse order) on every return path.
 #ifndef DSFL_CLI_DEMO_H_
 #define DSFL_CLI_DEMO_H_
 

@@ -11,7 +11,9 @@ void AddDemoCommand(CLI::App* app, CommandContext* context) {
   auto options = std::make_shared<DemoOptions>();
   options->workdir = "dsfl-demo";
   CLI::App* demo = app->add_subcommand(
-      "demo", "run a whole federation on this machine on the lung data");
+      "demo",
+      "run a whole federation on this machine on the lung data, its "
+      "hospitals admitted through a dev dataspace");
   demo->add_option("--workdir", options->workdir,
                    "keeps configs, certificates, logs and models")
       ->capture_default_str();

@@ -1,6 +1,7 @@
-// dsfl job run|submit|list|status|watch|cancel|download and dsfl nodes.
-// `run` drives slaves directly (no daemon); the others talk to the master
-// daemon's admin API. Exit codes: 0 ok, 1 failure, 2 usage, 3 the master
+// dsfl job run|model-hash|submit|list|status|watch|cancel|download and dsfl
+// nodes. `run` drives slaves directly (no daemon); `model-hash` prints the
+// model identity a hospital pins (dataspace.policy.allowed_model_sha256);
+// the others talk to the master daemon's admin API. Exit codes: 0 ok, 1 failure, 2 usage, 3 the master
 // cannot be reached.
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "master/console_progress.h"
 #include "master/core/job_spec.h"
 #include "master/transport/run_job.h"
+#include "slave/training/model_definition.h"
 
 namespace dsfl::cli {
 namespace {
@@ -58,6 +60,20 @@ int RunJobCommand(const JobOptions& options) {
     return 1;
   }
   progress.PrintResult(*result);
+  return 0;
+}
+
+// Prints master::AdmissionSha256 of the job: the identity the master sends
+// in Authorize (a training job's model, or the kind of exact analysis) and
+// every dataspace slave checks against its allowlist.
+int ModelHashCommand(const JobOptions& options) {
+  auto sha256 = master::LoadAdmissionSha256(options.path);
+  if (!sha256.ok()) {
+    std::cerr << "dsfl job model-hash: " << options.path << ": "
+              << sha256.status().message() << "\n";
+    return 2;
+  }
+  std::cout << *sha256 << "\n";
   return 0;
 }
 
@@ -299,6 +315,16 @@ void AddJobCommands(CLI::App* app, CommandContext* context) {
       ->check(CLI::ExistingFile);
   run->add_flag("--json", options->json, "progress as JSON lines");
   run->callback([options, context] { context->exit_code = RunJobCommand(*options); });
+
+  CLI::App* model_hash = job->add_subcommand(
+      "model-hash",
+      "print the SHA-256 identity of the job's model (what a hospital puts "
+      "in dataspace.policy.allowed_model_sha256)");
+  model_hash->add_option("JOB", options->path, "job spec (JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  model_hash->callback(
+      [options, context] { context->exit_code = ModelHashCommand(*options); });
 
   auto add = [&](const char* name, const char* help, int (*fn)(const JobOptions&),
                  bool takes_id, bool json) {

@@ -1,7 +1,9 @@
 // `dsfl-master --config master.json`: runs the master as a persistent daemon
 // (MasterDaemon) until SIGTERM/SIGINT, with systemd readiness and watchdog
-// notifications. Returns the process exit code: 0 after a clean stop (or a
-// valid config with `validate_only`), 1 when start-up fails, 2 for an
+// notifications; SIGHUP reloads the TLS files new jobs use
+// (MasterDaemon::Reload). `log_format` is the --log-format flag ("" = the
+// config's log_format). Returns the process exit code: 0 after a clean stop
+// (or a valid config with `validate_only`), 1 when start-up fails, 2 for an
 // invalid config.
 #ifndef DSFL_MASTER_DAEMON_MODE_H_
 #define DSFL_MASTER_DAEMON_MODE_H_
@@ -10,7 +12,8 @@
 
 namespace dsfl::master {
 
-int RunMasterDaemon(const std::string& config_path, bool validate_only);
+int RunMasterDaemon(const std::string& config_path, bool validate_only,
+                    const std::string& log_format = "");
 
 }  // namespace dsfl::master
 

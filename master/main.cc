@@ -1,10 +1,13 @@
-// dsfl-master: runs a federated job against the slaves its spec lists.
-// (The persistent daemon with a job API is built on the same JobRunner.)
+// dsfl-master: runs one federated job against the slaves its spec lists
+// (--job), or the persistent daemon with its job store and admin API
+// (--config, master/daemon_mode.h). Both on the same JobRunner.
 #include <cstdio>
 #include <iostream>
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "common/grpc_logging.h"
+#include "common/logging.h"
 #include "common/signals.h"
 #include "common/systemd/notify.h"
 #include "common/systemd/watchdog.h"
@@ -39,6 +42,11 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "print progress as JSON lines");
   app.add_flag("--validate-config", validate,
                "validate the job spec or daemon config and exit");
+  std::string log_format;
+  app.add_option("--log-format", log_format,
+                 "text (default) or json: log lines as JSON objects; "
+                 "overrides the daemon config's log_format")
+      ->check(CLI::IsMember({"text", "json"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -46,7 +54,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (!config_path.empty()) {
-    return dsfl::master::RunMasterDaemon(config_path, validate);
+    return dsfl::master::RunMasterDaemon(config_path, validate, log_format);
   }
   if (job_path.empty()) {
     std::cerr << "dsfl-master: give --job JOB.json or --config master.json\n";
@@ -54,6 +62,10 @@ int main(int argc, char** argv) {
   }
 
   dsfl::BlockTerminationSignals();
+  dsfl::RouteGrpcLogsToSpdlog();
+  if (log_format == "json") {
+    dsfl::SetLogFormat(dsfl::LogFormat::kJson, "dsfl-master");
+  }
   auto spec = dsfl::master::LoadJobSpec(job_path);
   if (!spec.ok()) {
     std::cerr << "dsfl-master: " << job_path << ": " << spec.status().message()

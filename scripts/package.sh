@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh >&2
 BUILD_DIR="${DSFL_BUILD_DIR:-build}"
 OUT_DIR="${1:-$BUILD_DIR/packages}"
-scripts/build.sh dsfl-slave dsfl-master dsfl dsfl-dataproxy >&2
+scripts/build.sh dsfl-slave dsfl-master dsfl dsfl-dataproxy dsfl-devspace >&2
 mkdir -p "$OUT_DIR"
 OUT_DIR=$(cd "$OUT_DIR" && pwd)
 rm -f "$OUT_DIR"/dsfl-slave_*.deb "$OUT_DIR"/dsfl-master_*.deb

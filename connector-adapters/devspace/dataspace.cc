@@ -104,6 +104,10 @@ StatusOr<std::unique_ptr<Dataspace>> Dataspace::Create(DevspaceConfig config,
       [](const DevParticipant& p) -> StatusOr<std::unique_ptr<Party>> {
     auto party = std::make_unique<Party>();
     party->config = p;
+    // Configured with an endpoint: advertised from the start.
+    for (DevDataset& dataset : party->config.datasets) {
+      if (!dataset.slave_endpoint.empty()) dataset.published = true;
+    }
     DSFL_ASSIGN_OR_RETURN(party->key_pem, LoadOrCreateKey(p));
     return party;
   };
@@ -249,14 +253,18 @@ std::vector<std::string> Dataspace::CredentialsOf(
 }
 
 nlohmann::json Dataspace::Manifest() const {
+  std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json participants = nlohmann::json::array();
   for (const auto& party : participants_) {
     const std::string& name = party->config.name;
     nlohmann::json datasets = nlohmann::json::array();
     for (const DevDataset& dataset : party->config.datasets) {
       datasets.push_back({{"id", dataset.id},
+                          {"published", dataset.published},
                           {"slave_endpoint", dataset.slave_endpoint},
-                          {"profile", dataset.profile}});
+                          {"tls_server_name", dataset.tls_server_name},
+                          {"profile", dataset.profile},
+                          {"required_credential", dataset.required_credential}});
     }
     participants.push_back(
         {{"name", name},

@@ -12,7 +12,11 @@
 //          POST contractnegotiations, contractnegotiations/request,
 //          GET  contractnegotiations/{id}[/state|/agreement],
 //          POST contractnegotiations/{id}/terminate,
-//          GET  contractagreements/{id}, POST contractagreements/request
+//          GET  contractagreements/{id}, POST contractagreements/request,
+//          POST assets (create; 409 if the id exists), PUT assets (update;
+//          404 if missing), GET|DELETE assets/{id} (EDC's AssetInput and
+//          AssetOutput shapes, asset.h): a hospital publishes its slave's
+//          endpoint, profile and TLS name this way once it has bound a port
 //   POST /participants/<p>/api/catalog/v1alpha/catalog/query  legacy FC
 //   POST /participants/<p>/cs/presentations/query  DCP CredentialService
 //   POST /participants/<p>/sts/token             self-issued token + access
@@ -23,7 +27,9 @@
 // issuer) and the status list are issued by Publish(). The connector's
 // access policy: a consumer sees a provider's datasets only with a valid
 // MembershipCredential; a negotiation is TERMINATED unless the consumer
-// holds the dataset's required credential (valid, not revoked).
+// holds the dataset's required credential (valid, not revoked). A dataset
+// is in catalogs only while published (devspace_config.h): from the config
+// when it names a slave_endpoint, else once its asset is created.
 // Negotiations advance with the injected clock (negotiation_machine.h).
 //
 // Errors: Create()/Publish() return InvalidArgument for key files that
@@ -91,7 +97,9 @@ class Dataspace {
   std::vector<std::string> CredentialsOf(const std::string& name) const;
   // {"base_url", "issuer": {...}, "participants": [{"name","did",
   //  "management_url","federated_catalog_url","dsp_url",
-  //  "credential_service_url","key_file","datasets":[...]}]}
+  //  "credential_service_url","key_file","datasets":[{"id","published",
+  //  "slave_endpoint","tls_server_name","profile","required_credential"}]}]}
+  // Thread-safe; datasets as published at the time of the call.
   nlohmann::json Manifest() const;
 
  private:
@@ -116,6 +124,12 @@ class Dataspace {
   HttpReply HandleCatalogRequest(Party& consumer, const std::string& body);
   HttpReply HandleFederatedCatalog(Party& consumer, const std::string& body);
   HttpReply HandleNegotiate(Party& consumer, const std::string& body);
+  HttpReply HandleAssets(Party& owner, const std::string& method,
+                         const std::vector<std::string>& rest,
+                         const std::string& body);
+  nlohmann::json AssetOutputJson(const DevDataset& dataset) const;
+  bool HasAgreementFor(const Party& provider,
+                       const std::string& dataset_id) const;
   HttpReply HandlePresentationQuery(Party& holder, const HttpCall& call);
   HttpReply HandleSts(Party& party, const std::string& body);
   HttpReply StatusListReply();
@@ -138,7 +152,7 @@ class Dataspace {
   identity::JtiCache jti_cache_;
   std::map<std::string, OfferRecord> offers_;
   std::map<std::string, std::unique_ptr<Negotiation>> negotiations_;
-  std::mutex mu_;  // Guards everything Handle() touches.
+  mutable std::mutex mu_;  // Guards everything Handle() touches.
 };
 
 }  // namespace dsfl::devspace

@@ -136,6 +136,7 @@ Status DevDataspaceServer::Start() {
   };
   server->Get(".*", handler);
   server->Post(".*", handler);
+  server->Put(".*", handler);
   server->Delete(".*", handler);
   const size_t workers = impl.config.worker_threads;
   server->new_task_queue = [&impl, workers] {

@@ -52,9 +52,12 @@ DevParticipant ReadParticipant(ConfigReader& reader,
     DevDataset dataset;
     dataset.id = d.String("id");
     dataset.description = d.String("description", "");
-    dataset.slave_endpoint = d.String("slave_endpoint");
+    dataset.slave_endpoint = d.String("slave_endpoint", "");
     dataset.tls_server_name = d.String("tls_server_name", "");
-    dataset.profile = d.String("profile");
+    dataset.published = !dataset.slave_endpoint.empty();
+    // Unpublished datasets get their profile from their asset.
+    dataset.profile = dataset.published ? d.String("profile")
+                                        : d.String("profile", "");
     dataset.required_credential =
         d.String("required_credential", dataset.required_credential);
     const std::string behaviour = d.String("negotiation", "agree");

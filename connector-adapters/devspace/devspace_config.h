@@ -23,8 +23,18 @@
 //                    "profile":
 //                    "https://w3id.org/dsfl/profiles/lung-survival/v1",
 //                    "required_credential": "FederatedModelCreatorCredential",
-//                    "negotiation": "agree"}]}]
+//                    "negotiation": "agree"},
+//                   {"id": "lung-hospital-a-2",
+//                    "required_credential": "FederatedModelCreatorCredential"}
+//                  ]}]
 // }
+//
+// A dataset given with slave_endpoint is advertised from the start (its EDC
+// asset exists); one without is only a contract definition (the policy:
+// required_credential, negotiation) until the hospital creates its asset
+// through the Management API (POST /v3/assets, dataspace.h), the way a slave
+// that binds an ephemeral port publishes itself. profile is then optional
+// (the asset brings it); with slave_endpoint it is required.
 //
 // Names are [a-z0-9-]+ (they become DID path segments). key_type is
 // "ES256" (participants' default) or "EdDSA" (the issuer's default).
@@ -38,6 +48,7 @@
 #ifndef DSFL_CONNECTOR_ADAPTERS_DEVSPACE_DEVSPACE_CONFIG_H_
 #define DSFL_CONNECTOR_ADAPTERS_DEVSPACE_DEVSPACE_CONFIG_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -57,6 +68,18 @@ struct DevDataset {
   std::string profile;
   std::string required_credential = "MembershipCredential";
   NegotiationBehaviour negotiation = NegotiationBehaviour::kAgree;
+  // Advertised in catalogs (its asset exists): true from the start when
+  // slave_endpoint is given (set by the parser and by Dataspace::Create),
+  // then changed by the Management API's asset calls.
+  bool published = false;
+  // Asset state kept by the Management API (dataspace.h), empty for
+  // datasets published from the config: the asset's properties with keys
+  // expanded to full IRIs, its dataAddress (never shown in catalogs), its
+  // dsfl protocolVersion ("" = dsfl.v1) and when it was created.
+  nlohmann::json asset_properties = nlohmann::json::object();
+  nlohmann::json data_address = nlohmann::json::object();
+  std::string protocol_version;
+  int64_t created_ms = 0;
 };
 
 struct DevParticipant {

@@ -47,6 +47,7 @@ nlohmann::json Dataspace::CatalogJson(const Party& provider,
   // Access policy: members only.
   if (HoldsValid(consumer, "MembershipCredential")) {
     for (const DevDataset& dataset : provider.config.datasets) {
+      if (!dataset.published) continue;
       const std::string offer_id =
           absl::StrCat(crypto::Base64Encode(kContractDefinition), ":",
                        crypto::Base64Encode(dataset.id), ":",
@@ -79,7 +80,9 @@ nlohmann::json Dataspace::CatalogJson(const Party& provider,
           {edc::DsflIri("slaveEndpoint"), dataset.slave_endpoint},
           {edc::DsflIri("datasetProfile"), dataset.profile},
           {edc::DsflIri("participantId"), provider.did},
-          {edc::DsflIri("protocolVersion"), edc::kDsflProtocolVersion}};
+          {edc::DsflIri("protocolVersion"),
+           dataset.protocol_version.empty() ? edc::kDsflProtocolVersion
+                                            : dataset.protocol_version}};
       if (!dataset.tls_server_name.empty()) {
         entry[edc::DsflIri("tlsServerName")] = dataset.tls_server_name;
       }
@@ -122,7 +125,10 @@ HttpReply Dataspace::HandleFederatedCatalog(Party& consumer,
   }
   nlohmann::json catalogs = nlohmann::json::array();
   for (auto& provider : participants_) {
-    if (provider.get() == &consumer || provider->config.datasets.empty()) {
+    const auto& datasets = provider->config.datasets;
+    if (provider.get() == &consumer ||
+        std::none_of(datasets.begin(), datasets.end(),
+                     [](const DevDataset& d) { return d.published; })) {
       continue;
     }
     nlohmann::json catalog = CatalogJson(*provider, consumer);
@@ -158,7 +164,7 @@ HttpReply Dataspace::HandleNegotiate(Party& consumer, const std::string& body) {
   if (provider != nullptr) {
     negotiation->provider = provider->config.name;
     for (const DevDataset& d : provider->config.datasets) {
-      if (d.id == request->target) dataset = &d;
+      if (d.id == request->target && d.published) dataset = &d;
     }
   }
   auto reject = [&](const std::string& why) {
@@ -290,6 +296,9 @@ HttpReply Dataspace::HandleManagement(Party& party, const std::string& method,
   }
   if (method == "POST" && is({"catalogs", "request"})) {
     return HandleFederatedCatalog(party, body);
+  }
+  if (!rest.empty() && rest[0] == "assets") {
+    return HandleAssets(party, method, rest, body);
   }
   if (method == "POST" && is({"contractnegotiations"})) {
     return HandleNegotiate(party, body);

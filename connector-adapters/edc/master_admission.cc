@@ -28,14 +28,22 @@ CandidateNode MasterAdmission::Admit(const SlaveDataset& dataset,
   CandidateNode node;
   node.dataset = dataset;
   node.reached = AdmissionStep::kNegotiate;
+  NegotiationOptions negotiation = options.negotiation;
+  negotiation.on_state = [&node, &options](const std::string& id,
+                                           NegotiationState state) {
+    node.negotiation_id = id;
+    node.states_seen.push_back(state);
+    if (options.negotiation.on_state) options.negotiation.on_state(id, state);
+  };
   StatusOr<NegotiationOutcome> negotiated =
-      NegotiateContract(*connector_, ContractRequestFor(dataset),
-                        options.negotiation, *clock_, *sleeper_);
+      NegotiateContract(*connector_, ContractRequestFor(dataset), negotiation,
+                        *clock_, *sleeper_);
   if (!negotiated.ok()) {
     node.refusal = negotiated.status();
     return node;
   }
   node.negotiation_id = negotiated->negotiation_id;
+  node.states_seen = negotiated->states_seen;
   node.agreement = negotiated->agreement;
   node.reached = AdmissionStep::kVerify;
   std::vector<std::string> scopes;
@@ -81,14 +89,20 @@ CandidateNode MasterAdmission::Admit(const SlaveDataset& dataset,
 }
 
 StatusOr<AdmissionReport> MasterAdmission::Run(
-    const MasterAdmissionOptions& options) {
+    const MasterAdmissionOptions& options, AdmissionObserver* observer) {
   DSFL_ASSIGN_OR_RETURN(std::vector<Catalog> catalogs,
                         connector_->QueryFederatedCatalog({}));
   SlaveDiscovery discovery = ExtractSlaveDatasets(catalogs, options.profile);
+  if (observer != nullptr) {
+    DSFL_RETURN_IF_ERROR(observer->OnDiscovered(discovery));
+  }
   AdmissionReport report;
   report.skipped = discovery.skipped;
   for (const SlaveDataset& dataset : discovery.slaves) {
     report.nodes.push_back(Admit(dataset, options));
+    if (observer != nullptr) {
+      DSFL_RETURN_IF_ERROR(observer->OnCandidate(report.nodes.back()));
+    }
   }
   return report;
 }

@@ -16,6 +16,11 @@
 // Every node gets an outcome; a failed step excludes that node with its
 // refusal (identity/refusal.h) and never stops the others.
 //
+// An AdmissionObserver (optional) sees the discovery and every node's
+// outcome as soon as it is known, on Run()'s thread: the master audits and
+// reports progress from it. An observer error stops Run() with that error
+// (fail closed: the master does not go on with what it could not record).
+//
 // Ownership: borrows every collaborator. Threading: one Run() at a time.
 #ifndef DSFL_CONNECTOR_ADAPTERS_EDC_MASTER_ADMISSION_H_
 #define DSFL_CONNECTOR_ADAPTERS_EDC_MASTER_ADMISSION_H_
@@ -39,7 +44,9 @@ std::string_view AdmissionStepName(AdmissionStep step);
 
 struct CandidateNode {
   SlaveDataset dataset;
-  std::string negotiation_id;
+  std::string negotiation_id;  // Set once the negotiation was initiated.
+  // The negotiation's distinct states in order, also when it failed.
+  std::vector<NegotiationState> states_seen;
   ContractAgreement agreement;                  // Set once negotiated.
   identity::VerifiedPresentation presentation;  // Set once verified.
   AdmissionStep reached = AdmissionStep::kDiscover;
@@ -65,6 +72,17 @@ struct AdmissionReport {
   int admitted() const;
 };
 
+// Sees Run() as it goes; a non-OK return stops Run() with that status.
+class AdmissionObserver {
+ public:
+  virtual ~AdmissionObserver() = default;
+  // The federated catalog was read: the dsfl datasets found (before any
+  // negotiation) and the malformed advertisements skipped.
+  virtual Status OnDiscovered(const SlaveDiscovery& discovery) = 0;
+  // One node's outcome of steps 2-3 (admitted, or refused with its step).
+  virtual Status OnCandidate(const CandidateNode& node) = 0;
+};
+
 class MasterAdmission {
  public:
   MasterAdmission(ManagementApiClient* own_connector,
@@ -77,8 +95,10 @@ class MasterAdmission {
         clock_(clock),
         sleeper_(sleeper) {}
 
-  // Fails only when the federated catalog cannot be queried at all.
-  StatusOr<AdmissionReport> Run(const MasterAdmissionOptions& options);
+  // Fails only when the federated catalog cannot be queried at all, or
+  // when `observer` (may be null) fails.
+  StatusOr<AdmissionReport> Run(const MasterAdmissionOptions& options,
+                                AdmissionObserver* observer = nullptr);
 
   // Steps 2-3 for one discovered dataset.
   CandidateNode Admit(const SlaveDataset& dataset,

@@ -37,6 +37,7 @@ StatusOr<NegotiationOutcome> AwaitAgreement(ManagementApiClient& client,
     DSFL_ASSIGN_OR_RETURN(state, client.GetNegotiationState(negotiation_id));
     if (outcome.states_seen.empty() || outcome.states_seen.back() != state) {
       outcome.states_seen.push_back(state);
+      if (options.on_state) options.on_state(negotiation_id, state);
     }
     if (IsFinal(state)) break;
     const absl::Time now = clock.Now();

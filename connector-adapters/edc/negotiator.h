@@ -17,6 +17,7 @@
 #ifndef DSFL_CONNECTOR_ADAPTERS_EDC_NEGOTIATOR_H_
 #define DSFL_CONNECTOR_ADAPTERS_EDC_NEGOTIATOR_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,11 @@ struct NegotiationOptions {
   absl::Duration max_backoff = absl::Seconds(5);
   double multiplier = 2.0;
   absl::Duration timeout = absl::Minutes(2);
+  // Called with every distinct state as it is seen, also when the
+  // negotiation then fails (the caller's record of states_seen); may be
+  // empty.
+  std::function<void(const std::string& negotiation_id, NegotiationState)>
+      on_state;
 };
 
 struct NegotiationOutcome {

@@ -14,9 +14,14 @@ Status ExcludeRefusingSites(const AnalysisSpec& spec, Federation* federation,
   std::vector<Site> kept;
   const bool times = spec.type == AnalysisSpec::Type::kCox &&
                      spec.design == CoxDesign::kPooled;
+  const bool km = spec.type == AnalysisSpec::Type::kKaplanMeier;
+  QueryRound round;
+  round.query = km ? QueryName<TimeCounts>() : QueryName<SurvivalSummary>();
+  Status failed;
   for (const Site& site : federation->sites) {
+    round.sites.push_back(site.id);
     Status status;
-    if (spec.type == AnalysisSpec::Type::kKaplanMeier) {
+    if (km) {
       status = site.client
                    ->KaplanMeier(federation->context, spec.data,
                                  federation->Options())
@@ -29,13 +34,21 @@ Status ExcludeRefusingSites(const AnalysisSpec& spec, Federation* federation,
     }
     if (status.ok()) {
       kept.push_back(site);
+      round.answered.push_back(site.id);
     } else if (status.code() == absl::StatusCode::kFailedPrecondition) {
       excluded->push_back(absl::StrCat(site.id, ": ", status.message()));
+      round.refused.push_back(excluded->back());
     } else {
-      return Status(status.code(),
-                    absl::StrCat("site ", site.id, ": ", status.message()));
+      round.errors.push_back(absl::StrCat(site.id, ": ", status.message()));
+      failed = Status(status.code(),
+                      absl::StrCat("site ", site.id, ": ", status.message()));
+      break;
     }
   }
+  if (federation->observer != nullptr) {
+    DSFL_RETURN_IF_ERROR(federation->observer->OnQueryRound(round));
+  }
+  DSFL_RETURN_IF_ERROR(failed);
   federation->sites = std::move(kept);
   return absl::OkStatus();
 }

@@ -6,6 +6,10 @@
 //
 // QueryAll fails when any site fails; the error names every failing site
 // ("site hospital-b: disclosure limit: ..."). Sites are not owned.
+// When the federation has a QueryObserver (the master's audit of an
+// analysis job), QueryAll reports every round to it once all sites have
+// answered and before any answer is used; if the observer fails, QueryAll
+// fails with its error (fail closed).
 // Thread-safety: QueryAll may be called from any thread; `fn` runs on one
 // thread per site.
 #ifndef DSFL_MASTER_ANALYTICS_FEDERATION_H_
@@ -25,6 +29,57 @@
 
 namespace dsfl::analytics {
 
+// One query sent to every site of a federation, and each site's outcome.
+struct QueryRound {
+  std::string query;                  // the RPC, e.g. "CoxRiskSets"
+  std::vector<std::string> sites;     // asked, in site order
+  std::vector<std::string> answered;  // site ids
+  std::vector<std::string> refused;   // "site: reason" (FailedPrecondition)
+  std::vector<std::string> errors;    // "site: error" (any other failure)
+};
+
+// Observes query rounds (master/analytics/analysis_audit.h audits them).
+// Called from the thread that called QueryAll; may be called concurrently
+// by concurrent QueryAll calls.
+class QueryObserver {
+ public:
+  virtual ~QueryObserver() = default;
+  // A non-OK status fails the round (its answers are not used).
+  virtual Status OnQueryRound(const QueryRound& round) = 0;
+};
+
+// The RPC name of the query whose answer type is T.
+template <typename T>
+const char* QueryName();
+template <>
+inline const char* QueryName<SurvivalSummary>() {
+  return "Summary";
+}
+template <>
+inline const char* QueryName<CoxTerms>() {
+  return "CoxStratified";
+}
+template <>
+inline const char* QueryName<RiskSetSums>() {
+  return "CoxRiskSets";
+}
+template <>
+inline const char* QueryName<BaselineHazard>() {
+  return "CoxBaseline";
+}
+template <>
+inline const char* QueryName<TimeCounts>() {
+  return "KaplanMeier";
+}
+template <>
+inline const char* QueryName<std::vector<RiskProbe>>() {
+  return "RiskProbes";
+}
+template <>
+inline const char* QueryName<ConcordanceCounts>() {
+  return "Concordance";
+}
+
 struct Site {
   std::string id;
   AnalyticsClient* client = nullptr;  // not owned
@@ -35,6 +90,7 @@ struct Federation {
   QueryContext context;
   absl::Duration query_timeout = absl::Minutes(10);
   CancellationToken* cancel = nullptr;  // not owned; may be null
+  QueryObserver* observer = nullptr;    // not owned; may be null
 
   CallOptions Options() const {
     CallOptions options;
@@ -67,15 +123,27 @@ StatusOr<std::vector<T>> QueryAll(
   out.reserve(n);
   std::string errors;
   absl::StatusCode code = absl::StatusCode::kOk;
+  QueryRound round;
+  round.query = QueryName<T>();
   for (size_t i = 0; i < n; ++i) {
+    const std::string& id = federation.sites[i].id;
+    round.sites.push_back(id);
     StatusOr<T>& answer = *answers[i];
     if (!answer.ok()) {
       if (code == absl::StatusCode::kOk) code = answer.status().code();
-      absl::StrAppend(&errors, errors.empty() ? "" : "; ", "site ",
-                      federation.sites[i].id, ": ", answer.status().message());
+      absl::StrAppend(&errors, errors.empty() ? "" : "; ", "site ", id, ": ",
+                      answer.status().message());
+      (answer.status().code() == absl::StatusCode::kFailedPrecondition
+           ? round.refused
+           : round.errors)
+          .push_back(absl::StrCat(id, ": ", answer.status().message()));
       continue;
     }
+    round.answered.push_back(id);
     out.push_back(*std::move(answer));
+  }
+  if (federation.observer != nullptr) {
+    DSFL_RETURN_IF_ERROR(federation.observer->OnQueryRound(round));
   }
   if (code != absl::StatusCode::kOk) return Status(code, errors);
   return out;

@@ -62,6 +62,13 @@ JobRunner::JobRunner(JobSpec spec, std::vector<Node> nodes, const Clock* clock,
             [](const Node& a, const Node& b) { return a.id < b.id; });
 }
 
+JobRunner::JobRunner(JobSpec spec, NodeConnector connector, const Clock* clock,
+                     JobListener* listener, audit::AuditSink* audit)
+    : JobRunner(std::move(spec), std::vector<Node>{}, clock, listener,
+                audit) {
+  connector_ = std::move(connector);
+}
+
 Status JobRunner::Audit(const char* type, std::optional<int64_t> round,
                         nlohmann::json details) {
   Status status =
@@ -246,13 +253,26 @@ StatusOr<std::optional<ResumePoint>> LoadLatestCheckpoint(
 
 StatusOr<JobResult> JobRunner::Run(CancellationToken* cancel,
                                    const ResumePoint* resume) {
-  DSFL_RETURN_IF_ERROR(Audit(
-      audit::events::kJobSubmitted, std::nullopt,
-      {{"job_spec_sha256", spec_.spec_sha256},
-       {"model", training::ModelKindName(spec_.model.kind)},
-       {"rounds", spec_.rounds},
-       {"slaves", nodes_.size()}}));
-  auto result = RunRounds(cancel, resume);
+  nlohmann::json submitted = {
+      {"job_spec_sha256", spec_.spec_sha256},
+      {"model", training::ModelKindName(spec_.model.kind)},
+      {"rounds", spec_.rounds}};
+  // A dataspace job's slaves are known only after admission.
+  if (!spec_.dataspace) {
+    submitted["slaves"] = connector_ ? spec_.slaves.size() : nodes_.size();
+  }
+  DSFL_RETURN_IF_ERROR(
+      Audit(audit::events::kJobSubmitted, std::nullopt, submitted));
+  auto result = [&]() -> StatusOr<JobResult> {
+    if (connector_) {
+      DSFL_ASSIGN_OR_RETURN(connected_,
+                            connector_(spec_, {audit_, listener_, cancel}));
+      nodes_ = connected_.nodes;
+      std::sort(nodes_.begin(), nodes_.end(),
+                [](const Node& a, const Node& b) { return a.id < b.id; });
+    }
+    return RunRounds(cancel, resume);
+  }();
   if (!result.ok()) {
     const bool cancelled = cancel != nullptr && cancel->cancelled();
     Status logged =
@@ -333,6 +353,7 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
       auto evaluation = engine.RunEvaluation(eval_call, global, nodes, cancel);
       if (evaluation.ok()) {
         report.evaluation = evaluation->aggregate;
+        report.evaluation_nodes = evaluation->nodes;
       } else if (cancel != nullptr && cancel->cancelled()) {
         return absl::CancelledError("job cancelled");
       } else {

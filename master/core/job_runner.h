@@ -9,6 +9,11 @@
 //      on the slaves' held-out rows;
 //   5. a checkpoint after every round and the final model, in output_dir.
 //
+// Constructed with a NodeConnector instead of nodes, Run() records
+// job.submitted first and then connects (for a dataspace job: discovery
+// and admission, audited into the same log), so the log tells the job's
+// story in order and a failed admission ends with job.failed.
+//
 // Fails (with every node's reason) when fewer than min_clients slaves are
 // left at any stage; Cancelled when `cancel` fires. Run() blocks the calling
 // thread; the listener is called from it and from engine worker threads.
@@ -24,6 +29,7 @@
 #include "common/clock.h"
 #include "common/flat_model.h"
 #include "master/core/job_spec.h"
+#include "master/core/node_connector.h"
 #include "master/core/round_engine.h"
 
 namespace dsfl::master {
@@ -35,6 +41,7 @@ struct RoundReport {
   size_t completed = 0;
   std::vector<NodeOutcome> nodes;
   std::optional<EvalSummary> evaluation;
+  std::vector<NodeOutcome> evaluation_nodes;  // empty: not evaluated
   double seconds = 0.0;
   std::string model_sha256;
 };
@@ -67,6 +74,10 @@ class JobListener : public RoundListener {
   // Stage messages ("3 of 3 slaves reachable", "standardised 5 features").
   virtual void OnJobMessage(const std::string& /*text*/) {}
   virtual void OnRoundDone(const RoundReport& /*report*/) {}
+  // A node admitted to or refused from the job by dataspace admission,
+  // with the refusal's reason name ("" when admitted); for metrics.
+  virtual void OnAdmission(const std::string& /*node*/, bool /*admitted*/,
+                           const std::string& /*reason*/) {}
 };
 
 // One round's report as stored and served (round, participants, per-node
@@ -80,6 +91,10 @@ class JobRunner {
   // `audit` (not owned; null = no log) records the job, every round and
   // the final model before the master acts on them.
   JobRunner(JobSpec spec, std::vector<Node> nodes, const Clock* clock,
+            JobListener* listener, audit::AuditSink* audit = nullptr);
+  // Connects through `connector` in Run(), after job.submitted; the
+  // connected clients live as long as the runner.
+  JobRunner(JobSpec spec, NodeConnector connector, const Clock* clock,
             JobListener* listener, audit::AuditSink* audit = nullptr);
 
   // Runs the job; with `resume`, skips standardisation and initialisation
@@ -100,6 +115,8 @@ class JobRunner {
                                 const ResumePoint* resume);
 
   JobSpec spec_;
+  NodeConnector connector_;   // empty when constructed with nodes
+  ConnectedNodes connected_;  // what connector_ returned
   std::vector<Node> nodes_;
   const Clock* clock_;
   JobListener* listener_;

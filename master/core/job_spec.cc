@@ -76,6 +76,19 @@ void ParseModel(ConfigReader model, const std::string& base_dir,
   }
 }
 
+// Reads a TorchScript model's archive and checks its pinned SHA-256.
+Status LoadTorchScript(const std::string& path, ModelDefinition* def) {
+  if (def->kind != ModelKind::kTorchScript) return absl::OkStatus();
+  DSFL_ASSIGN_OR_RETURN(def->torchscript_archive, ReadFileBytes(path));
+  std::string actual = Sha256::HexOf(def->torchscript_archive);
+  if (actual != def->torchscript_sha256) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model.sha256: ", path, " has SHA-256 ", actual,
+                     " but the job pins ", def->torchscript_sha256));
+  }
+  return absl::OkStatus();
+}
+
 void ParseData(ConfigReader data, JobSpec* spec) {
   DataSpec& d = spec->data;
   d.task = spec->model.task;
@@ -230,6 +243,49 @@ void ParseSlaves(ConfigReader* parent, std::vector<SlaveEndpoint>* out) {
   }
 }
 
+// "dataspace": the participant keys (edc/participant.h) plus "profile",
+// "required_credentials", "negotiation_timeout_seconds", "sts_url",
+// "privacy" (docs/coordinator.md).
+void ParseDataspace(ConfigReader section, const std::string& base_dir,
+                    JobSpec* spec) {
+  DataspaceSpec ds;
+  ds.participant = edc::ParseParticipantConfig(section, base_dir);
+  ds.profile = section.String("profile", "");
+  if (section.Has("required_credentials")) {
+    ds.required_credentials =
+        section.Strings("required_credentials", /*required=*/true);
+    if (ds.required_credentials.empty()) {
+      section.Fail("required_credentials",
+                   "at least one credential type is required (default "
+                   "[\"MembershipCredential\"])");
+    }
+  }
+  ds.negotiation_timeout = absl::Seconds(section.Double(
+      "negotiation_timeout_seconds", 120.0, 0.1, 86400.0));
+  ds.sts_url = section.String("sts_url", "");
+  if (!ds.sts_url.empty() && ds.sts_url.rfind("https://", 0) != 0 &&
+      !(ds.participant.allow_http_did && ds.sts_url.rfind("http://", 0) == 0)) {
+    section.Fail("sts_url", absl::StrCat("expected an https:// URL, got '",
+                                         ds.sts_url, "'"));
+  }
+  if (const nlohmann::json* privacy = section.Raw("privacy")) {
+    if (!privacy->is_object()) {
+      section.Fail("privacy", "expected an object of strings");
+    } else {
+      for (const auto& [key, value] : privacy->items()) {
+        if (!value.is_string()) {
+          section.Fail("privacy." + key, "expected a string");
+        } else if (key.empty()) {
+          section.Fail("privacy", "setting names must not be empty");
+        } else {
+          ds.privacy[key] = value.get<std::string>();
+        }
+      }
+    }
+  }
+  spec->dataspace = std::move(ds);
+}
+
 }  // namespace
 
 StatusOr<std::vector<SlaveEndpoint>> ParseSlaveEndpoints(
@@ -266,8 +322,25 @@ StatusOr<JobSpec> ParseJobSpec(const nlohmann::json& json,
   ParseTraining(root.Object("training", false), &spec);
   ParseFederation(root.Object("federation", false), &spec);
 
+  if (root.Has("slaves") && root.Has("dataspace")) {
+    root.Fail("dataspace",
+              "a job names its slaves either statically (\"slaves\") or "
+              "through the dataspace (\"dataspace\"), not both");
+  } else if (!root.Has("slaves") && !root.Has("dataspace")) {
+    root.Fail("slaves",
+              "required: a list of slaves, or a \"dataspace\" section to "
+              "discover them");
+  }
   ParseSlaves(&root, &spec.slaves);
+  if (root.Has("dataspace")) {
+    ParseDataspace(root.Object("dataspace", true), base_dir, &spec);
+  }
   spec.insecure = root.Bool("insecure", false);
+  if (spec.insecure && spec.dataspace) {
+    root.Fail("insecure",
+              "a dataspace job needs mutual TLS (binding each slave's "
+              "certificate to its DID)");
+  }
   if (!spec.insecure || root.Has("tls")) {
     ConfigReader tls = root.Object("tls", !spec.insecure);
     spec.tls.ca = Resolve(base_dir, tls.String("ca"));
@@ -282,18 +355,65 @@ StatusOr<JobSpec> ParseJobSpec(const nlohmann::json& json,
   }
   DSFL_RETURN_IF_ERROR(root.Finish());
   spec.spec_sha256 = Sha256::HexOf(json.dump());
-
-  if (spec.model.kind == ModelKind::kTorchScript) {
-    DSFL_ASSIGN_OR_RETURN(spec.model.torchscript_archive,
-                          ReadFileBytes(torchscript_path));
-    std::string actual = Sha256::HexOf(spec.model.torchscript_archive);
-    if (actual != spec.model.torchscript_sha256) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "model.sha256: ", torchscript_path, " has SHA-256 ", actual,
-          " but the job pins ", spec.model.torchscript_sha256));
-    }
-  }
+  DSFL_RETURN_IF_ERROR(LoadTorchScript(torchscript_path, &spec.model));
   return spec;
+}
+
+StatusOr<ModelDefinition> ParseJobModel(const nlohmann::json& json,
+                                        const std::string& base_dir) {
+  if (!json.is_object()) {
+    return absl::InvalidArgumentError("job spec: expected a JSON object");
+  }
+  // Only "model" is read; the rest of the spec is not checked here.
+  const nlohmann::json model =
+      json.contains("model") ? nlohmann::json{{"model", json["model"]}}
+                             : nlohmann::json::object();
+  ConfigReader root(model, "");
+  JobSpec spec;
+  std::string torchscript_path;
+  ParseModel(root.Object("model", true), base_dir, &spec, &torchscript_path);
+  DSFL_RETURN_IF_ERROR(root.Finish());
+  DSFL_RETURN_IF_ERROR(LoadTorchScript(torchscript_path, &spec.model));
+  return spec.model;
+}
+
+StatusOr<ModelDefinition> LoadJobModel(const std::string& path) {
+  DSFL_ASSIGN_OR_RETURN(nlohmann::json json, ReadJsonFile(path));
+  return ParseJobModel(
+      json, std::filesystem::absolute(path).parent_path().string());
+}
+
+std::string AnalysisSha256(analytics::AnalysisSpec::Type type) {
+  const char* name = "cox";
+  switch (type) {
+    case analytics::AnalysisSpec::Type::kCox:
+      name = "cox";
+      break;
+    case analytics::AnalysisSpec::Type::kKaplanMeier:
+      name = "km";
+      break;
+    case analytics::AnalysisSpec::Type::kConcordance:
+      name = "concordance";
+      break;
+  }
+  return ToHex(Sha256::Of(absl::StrCat("dsfl.analysis.v1\ntype=", name, "\n")));
+}
+
+std::string AdmissionSha256(const JobSpec& spec) {
+  if (spec.analysis) return AnalysisSha256(spec.analysis->type);
+  return training::ModelDefinitionSha256(spec.model);
+}
+
+StatusOr<std::string> LoadAdmissionSha256(const std::string& path) {
+  DSFL_ASSIGN_OR_RETURN(nlohmann::json json, ReadJsonFile(path));
+  const std::string base_dir =
+      std::filesystem::absolute(path).parent_path().string();
+  if (json.is_object() && json.contains("analysis")) {
+    DSFL_ASSIGN_OR_RETURN(JobSpec spec, ParseJobSpec(json, base_dir));
+    return AdmissionSha256(spec);
+  }
+  DSFL_ASSIGN_OR_RETURN(ModelDefinition model, ParseJobModel(json, base_dir));
+  return training::ModelDefinitionSha256(model);
 }
 
 StatusOr<JobSpec> LoadJobSpec(const std::string& path) {

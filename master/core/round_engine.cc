@@ -62,6 +62,7 @@ class AggregatingSink : public UpdateSink {
 
   Status OnChunk(uint64_t offset, std::string_view bytes) override {
     if (!receiver_) return absl::InvalidArgumentError("chunk before header");
+    bytes_received_ += bytes.size();
     return receiver_->OnChunk(offset, bytes, &*sink_);
   }
 
@@ -71,6 +72,7 @@ class AggregatingSink : public UpdateSink {
   }
 
   const std::optional<TrainSummary>& summary() const { return summary_; }
+  uint64_t bytes_received() const { return bytes_received_; }
 
  private:
   uint32_t round_;
@@ -82,6 +84,7 @@ class AggregatingSink : public UpdateSink {
   std::optional<TrainSummary> summary_;
   std::optional<ModelStreamReceiver> receiver_;
   std::optional<StreamingAggregator::NodeSink> sink_;
+  uint64_t bytes_received_ = 0;
 };
 
 std::string DescribeFailures(const std::vector<NodeOutcome>& nodes) {
@@ -172,8 +175,10 @@ StatusOr<TrainRoundResult> RoundEngine::RunTraining(
               call.plan = strategy_->PlanFor(round, selected[i], base.plan);
               AggregatingSink sink(round, outcome.node_id, global.spec,
                                    &aggregator, strategy_, listener_);
+              outcome.model_bytes_sent = global.spec.byte_size();
               outcome.status = by_id[selected[i]]->Train(call, global, &sink,
                                                          call_options);
+              outcome.model_bytes_received = sink.bytes_received();
               if (sink.summary()) outcome.train = *sink.summary();
               if (listener_ != nullptr) listener_->OnNodeDone(round, outcome);
             });
@@ -209,6 +214,7 @@ StatusOr<EvalRoundResult> RoundEngine::RunEvaluation(
             &round_cancel, [&](size_t i) {
               NodeOutcome& outcome = result.nodes[i];
               outcome.node_id = nodes[i].id;
+              outcome.model_bytes_sent = model.spec.byte_size();
               auto eval = nodes[i].client->Evaluate(call, model, call_options);
               outcome.status = eval.status();
               if (eval.ok()) outcome.evaluation = *eval;

@@ -49,6 +49,10 @@ struct NodeOutcome {
   Status status;
   TrainSummary train;     // training rounds
   EvalSummary evaluation;  // evaluation rounds
+  // Model payload handed to the node's client (also when the call then
+  // failed) and update payload received from it (metrics).
+  uint64_t model_bytes_sent = 0;
+  uint64_t model_bytes_received = 0;
 };
 
 struct TrainRoundResult {

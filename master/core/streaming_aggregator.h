@@ -44,7 +44,8 @@ class StreamingAggregator {
   double RegionWeight(uint64_t element) const;
 
   // The weighted mean, in place in the accumulator; regions without any
-  // contribution take `global`'s values.
+  // contribution take `global`'s values. Also returns the process's free
+  // heap memory to the kernel (malloc_trim; once per round, a few ms).
   FlatModel Finish(const FlatModel& global) &&;
 
   // A ChunkSink that folds one slave's chunks with its weight.

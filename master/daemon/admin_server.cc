@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics/metrics_http_server.h"
+#include "common/metrics/prometheus_text.h"
 #include "common/sha256.h"
 #include "httplib.h"
 #include "spdlog/spdlog.h"
@@ -40,11 +42,22 @@ void SendError(httplib::Response& response, const Status& status) {
 
 }  // namespace
 
+Status CheckAdminCertificate(const std::string& cert_path,
+                             const std::string& key_path) {
+  httplib::SSLServer server(cert_path.c_str(), key_path.c_str());
+  if (!server.is_valid()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("admin.cert/admin.key: cannot load ", cert_path, " and ",
+                     key_path, " (PEM certificate and its unencrypted key)"));
+  }
+  return absl::OkStatus();
+}
+
 struct AdminServer::Impl {
   AdminServerOptions options;
   JobManager* manager;
   JobStore* store;
-  MasterMetrics* metrics;
+  MetricsRenderer metrics;
   NodeProber prober;
   Sha256Digest token_digest;
   std::unique_ptr<httplib::SSLServer> server;
@@ -138,15 +151,7 @@ struct AdminServer::Impl {
     });
     server->Get("/metrics", [this](const httplib::Request&,
                                    httplib::Response& response) {
-      int64_t running = 0, queued = 0;
-      if (auto jobs = store->List(); jobs.ok()) {
-        for (const JobRecord& job : *jobs) {
-          running += job.state == JobState::kRunning;
-          queued += job.state == JobState::kQueued;
-        }
-      }
-      response.set_content(metrics->Render(running, queued),
-                           "text/plain; version=0.0.4");
+      response.set_content(metrics(), metrics::kPrometheusContentType);
     });
   }
 };
@@ -157,7 +162,7 @@ AdminServer::~AdminServer() { Stop(); }
 
 StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
     const AdminServerOptions& options, JobManager* manager, JobStore* store,
-    MasterMetrics* metrics, NodeProber prober) {
+    MetricsRenderer metrics, NodeProber prober) {
   if (options.token.empty()) {
     return absl::InvalidArgumentError("admin.token_file: the token is empty");
   }
@@ -165,7 +170,7 @@ StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
   impl->options = options;
   impl->manager = manager;
   impl->store = store;
-  impl->metrics = metrics;
+  impl->metrics = std::move(metrics);
   impl->prober = std::move(prober);
   impl->token_digest = Sha256::Of(options.token);
   impl->server = std::make_unique<httplib::SSLServer>(
@@ -175,6 +180,7 @@ StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
         absl::StrCat("admin.cert/admin.key: cannot load ", options.cert_path,
                      " and ", options.key_path));
   }
+  impl->server->set_socket_options(metrics::ExclusivePortSocketOptions);
   impl->Routes();
   impl->port = options.port == 0
                    ? impl->server->bind_to_any_port(options.bind)

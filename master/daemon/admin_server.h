@@ -24,7 +24,6 @@
 #include "common/status.h"
 #include "master/daemon/job_manager.h"
 #include "master/daemon/job_store.h"
-#include "master/daemon/master_metrics.h"
 #include "nlohmann/json.hpp"
 
 namespace dsfl::master {
@@ -39,13 +38,20 @@ struct AdminServerOptions {
 
 // Returns the node registry with each node's reachability (GetInfo).
 using NodeProber = std::function<nlohmann::json()>;
+// Returns the /metrics page (Prometheus text format).
+using MetricsRenderer = std::function<std::string()>;
+
+// Loads the admin API's certificate and key as Start() will: InvalidArgument
+// naming both files when they do not load or do not match.
+Status CheckAdminCertificate(const std::string& cert_path,
+                             const std::string& key_path);
 
 class AdminServer {
  public:
   // The pointers are not owned and must outlive the server.
   static StatusOr<std::unique_ptr<AdminServer>> Start(
       const AdminServerOptions& options, JobManager* manager, JobStore* store,
-      MasterMetrics* metrics, NodeProber prober);
+      MetricsRenderer metrics, NodeProber prober);
   ~AdminServer();
 
   int port() const;

@@ -20,14 +20,25 @@ class StoreListener : public JobListener {
     spdlog::info("job {}: {}", id_, text);
   }
   void OnNodeDone(uint32_t round, const NodeOutcome& node) override {
-    if (node.status.ok()) return;
+    metrics_->ModelBytes(node.model_bytes_sent, node.model_bytes_received);
+    if (node.status.ok()) {
+      metrics_->NodeTrained(node.node_id, node.train.train_seconds);
+      return;
+    }
     metrics_->NodeDropped(absl::StatusCodeToString(node.status.code()));
     spdlog::warn("job {} round {}: {} dropped: {}", id_, round, node.node_id,
                  node.status.ToString());
   }
+  void OnAdmission(const std::string& /*node*/, bool admitted,
+                   const std::string& reason) override {
+    metrics_->RecordAdmission(admitted, reason);  // logged as job messages
+  }
   void OnRoundDone(const RoundReport& report) override {
     metrics_->RoundCompleted(report.seconds, report.completed,
                              report.selected);
+    for (const NodeOutcome& node : report.evaluation_nodes) {
+      metrics_->ModelBytes(node.model_bytes_sent, node.model_bytes_received);
+    }
     Status status =
         store_->RecordRound(id_, report.round, RoundReportJson(report),
                             absl::ToUnixSeconds(clock_->Now()));
@@ -61,7 +72,10 @@ StatusOr<JobSpec> JobManager::PrepareSpec(nlohmann::json* spec) const {
   if (!spec->is_object()) {
     return absl::InvalidArgumentError("job spec: expected a JSON object");
   }
-  if (!spec->contains("slaves")) (*spec)["slaves"] = options_.default_slaves;
+  // A dataspace job discovers its slaves; others default to the registry.
+  if (!spec->contains("slaves") && !spec->contains("dataspace")) {
+    (*spec)["slaves"] = options_.default_slaves;
+  }
   spec->erase("output_dir");  // the daemon decides where jobs write
   if (options_.insecure) {
     (*spec)["insecure"] = true;
@@ -159,14 +173,21 @@ void JobManager::RunOne(const std::string& id, Running* running) {
     DSFL_ASSIGN_OR_RETURN(JobSpec spec, PrepareSpec(&json));
     spec.output_dir =
         (std::filesystem::path(options_.state_dir) / "jobs" / id).string();
+    // The job connects with the checked snapshot current now, held until
+    // it ends (the spec's JSON and digest keep the configured paths).
+    std::shared_ptr<const TlsSnapshot> tls;
+    if (options_.federation_tls != nullptr && !spec.insecure) {
+      tls = options_.federation_tls->Current();
+      spec.tls = tls->paths();
+    }
     DSFL_ASSIGN_OR_RETURN(auto resume,
                           LoadLatestCheckpoint(spec.output_dir, spec.job_id));
-    DSFL_ASSIGN_OR_RETURN(ConnectedNodes connected, connector_(spec));
+    StoreListener listener(store_, id, clock_, metrics_);
     DSFL_RETURN_IF_ERROR(
         store_->SetState(id, JobState::kRunning, "", Now()));
-    StoreListener listener(store_, id, clock_, metrics_);
-    JobRunner runner(spec, connected.nodes, clock_, &listener,
-                     options_.audit);
+    // Run() connects through connector_ (a dataspace job: admission,
+    // audited) right after recording job.submitted.
+    JobRunner runner(spec, connector_, clock_, &listener, options_.audit);
     DSFL_ASSIGN_OR_RETURN(
         JobResult result,
         runner.Run(&running->cancel, resume ? &*resume : nullptr));

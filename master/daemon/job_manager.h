@@ -26,6 +26,7 @@
 #include "common/cancellation.h"
 #include "common/clock.h"
 #include "master/core/node_connector.h"
+#include "master/daemon/federation_tls.h"
 #include "master/daemon/job_store.h"
 #include "master/daemon/master_metrics.h"
 
@@ -34,7 +35,10 @@ namespace dsfl::master {
 struct JobManagerOptions {
   std::string state_dir;
   size_t max_running_jobs = 2;
-  TlsPaths tls;
+  TlsPaths tls;  // as configured: what job specs (and their digest) name
+  // The checked TLS material new jobs connect with (not owned; SIGHUP
+  // replaces it); null = jobs read `tls` directly.
+  FederationTls* federation_tls = nullptr;
   bool insecure = false;
   nlohmann::json default_slaves = nlohmann::json::array();
   audit::AuditSink* audit = nullptr;  // the daemon's log; not owned

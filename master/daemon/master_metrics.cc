@@ -1,86 +1,84 @@
 #include "master/daemon/master_metrics.h"
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
+#include "common/metrics/prometheus_text.h"
 
 namespace dsfl::master {
-namespace {
 
-std::string Escape(const std::string& value) {
-  return absl::StrReplaceAll(value, {{"\\", "\\\\"}, {"\"", "\\\""},
-                                     {"\n", "\\n"}});
-}
-
-}  // namespace
-
-void MasterMetrics::JobFinished(const std::string& state) {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++jobs_finished_[state];
+MasterMetrics::MasterMetrics(const Clock* clock)
+    : clock_(clock),
+      // 10 ms .. ~3 h, for rounds and for one node's training.
+      round_seconds_(metrics::ExponentialBuckets(0.01, 4, 11)),
+      node_train_seconds_(metrics::ExponentialBuckets(0.01, 4, 11), {"node"}) {
+  admissions_.Preset({"admitted", ""});
+  reloads_.Preset({"ok"});
+  reloads_.Preset({"failed"});
 }
 
 void MasterMetrics::RoundCompleted(double seconds, size_t completed,
                                    size_t /*selected*/) {
-  ++rounds_;
-  node_updates_ += completed;
-  std::lock_guard<std::mutex> lock(mu_);
-  round_seconds_sum_ += seconds;
+  rounds_.Add();
+  node_updates_.Add(static_cast<double>(completed));
+  round_seconds_.Observe(seconds);
 }
 
 void MasterMetrics::NodeDropped(const std::string& reason_code) {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++nodes_dropped_[reason_code];
+  nodes_dropped_.Add({reason_code});
+}
+
+void MasterMetrics::ModelBytes(uint64_t sent, uint64_t received) {
+  bytes_sent_.Add(static_cast<double>(sent));
+  bytes_received_.Add(static_cast<double>(received));
+}
+
+void MasterMetrics::NodeTrained(const std::string& node, double seconds) {
+  node_train_seconds_.Observe({node}, seconds);
+}
+
+void MasterMetrics::RecordAdmission(bool admitted, const std::string& reason) {
+  admissions_.Add({admitted ? "admitted" : "refused",
+                   admitted ? "" : (reason.empty() ? "unknown" : reason)});
+}
+
+void MasterMetrics::RecordReload(bool ok, const std::string& error) {
+  reloads_.Add({ok ? "ok" : "failed"});
+  if (!ok) SetLastError("reload: " + error);
 }
 
 void MasterMetrics::SetLastError(const std::string& error) {
-  std::lock_guard<std::mutex> lock(mu_);
-  last_error_ = error;
+  last_error_.Set(error, clock_->Now());
 }
 
 std::string MasterMetrics::Render(int64_t running, int64_t queued) const {
-  std::string out;
-  absl::StrAppend(&out,
-                  "# HELP dsfl_jobs_submitted_total Jobs accepted.\n"
-                  "# TYPE dsfl_jobs_submitted_total counter\n"
-                  "dsfl_jobs_submitted_total ",
-                  jobs_submitted_.load(), "\n");
-  absl::StrAppend(&out,
-                  "# HELP dsfl_jobs Jobs by state now.\n"
-                  "# TYPE dsfl_jobs gauge\n"
-                  "dsfl_jobs{state=\"running\"} ", running, "\n",
-                  "dsfl_jobs{state=\"queued\"} ", queued, "\n");
-  absl::StrAppend(&out,
-                  "# HELP dsfl_rounds_total Training rounds completed.\n"
-                  "# TYPE dsfl_rounds_total counter\n"
-                  "dsfl_rounds_total ", rounds_.load(), "\n",
-                  "# HELP dsfl_node_updates_total Updates folded.\n"
-                  "# TYPE dsfl_node_updates_total counter\n"
-                  "dsfl_node_updates_total ", node_updates_.load(), "\n");
-  std::lock_guard<std::mutex> lock(mu_);
-  absl::StrAppend(&out,
-                  "# HELP dsfl_round_seconds_sum Seconds spent in rounds.\n"
-                  "# TYPE dsfl_round_seconds_sum counter\n"
-                  "dsfl_round_seconds_sum ", round_seconds_sum_, "\n");
-  absl::StrAppend(&out,
-                  "# HELP dsfl_jobs_finished_total Jobs ended, by state.\n"
-                  "# TYPE dsfl_jobs_finished_total counter\n");
-  for (const auto& [state, n] : jobs_finished_) {
-    absl::StrAppend(&out, "dsfl_jobs_finished_total{state=\"", state, "\"} ",
-                    n, "\n");
-  }
-  absl::StrAppend(&out,
-                  "# HELP dsfl_nodes_dropped_total Nodes dropped from a "
-                  "round, by status code.\n"
-                  "# TYPE dsfl_nodes_dropped_total counter\n");
-  for (const auto& [reason, n] : nodes_dropped_) {
-    absl::StrAppend(&out, "dsfl_nodes_dropped_total{reason=\"", reason,
-                    "\"} ", n, "\n");
-  }
-  absl::StrAppend(&out,
-                  "# HELP dsfl_last_error_info The last job error.\n"
-                  "# TYPE dsfl_last_error_info gauge\n"
-                  "dsfl_last_error_info{error=\"", Escape(last_error_), "\"} ",
-                  last_error_.empty() ? 0 : 1, "\n");
-  return out;
+  metrics::PrometheusText out;
+  jobs_submitted_.Render(&out, "dsfl_jobs_submitted_total", "Jobs accepted.");
+  out.Family("dsfl_jobs", "gauge", "Jobs by state now.");
+  out.Sample("dsfl_jobs", {{"state", "running"}}, static_cast<double>(running));
+  out.Sample("dsfl_jobs", {{"state", "queued"}}, static_cast<double>(queued));
+  jobs_finished_.Render(&out, "dsfl_jobs_finished_total",
+                        "Jobs ended, by state.");
+  rounds_.Render(&out, "dsfl_rounds_total", "Training rounds completed.");
+  node_updates_.Render(&out, "dsfl_node_updates_total",
+                       "Updates folded into global models.");
+  round_seconds_.Render(&out, "dsfl_round_seconds",
+                        "Duration of completed training rounds.");
+  node_train_seconds_.Render(&out, "dsfl_node_train_seconds",
+                             "Local training time per node and round, as "
+                             "the node reported it.");
+  nodes_dropped_.Render(&out, "dsfl_nodes_dropped_total",
+                        "Nodes dropped from a round, by status code.");
+  bytes_sent_.Render(&out, "dsfl_model_bytes_sent_total",
+                     "Model payload bytes sent to slaves (training and "
+                     "evaluation).");
+  bytes_received_.Render(&out, "dsfl_model_bytes_received_total",
+                         "Model update payload bytes received from slaves.");
+  admissions_.Render(&out, "dsfl_admissions_total",
+                     "Dataspace admission decisions: admitted, or refused "
+                     "by reason.");
+  reloads_.Render(&out, "dsfl_reloads_total",
+                  "Reloads of the TLS files (SIGHUP), by result.");
+  last_error_.Render(&out, "dsfl_last_error",
+                     "The last error (1 when there was one).");
+  return out.text();
 }
 
 }  // namespace dsfl::master

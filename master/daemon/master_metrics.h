@@ -1,23 +1,43 @@
 // MasterMetrics: the master daemon's counters, rendered in the Prometheus
-// text exposition format at /metrics. Updated from job threads; all fields
-// are atomics or guarded. Thread-safe.
+// text exposition format at /metrics (the admin API's, and the plain-HTTP
+// `metrics_listen` when set). Every metric is documented in docs/api.md
+// ("Metrics"). Fed by the JobManager (jobs, rounds, nodes, bytes), the
+// dataspace admission (RecordAdmission, through JobListener::OnAdmission)
+// and the SIGHUP reload (RecordReload).
+// Thread-safe: updated from job and engine threads, rendered per scrape.
 #ifndef DSFL_MASTER_DAEMON_MASTER_METRICS_H_
 #define DSFL_MASTER_DAEMON_MASTER_METRICS_H_
 
-#include <atomic>
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <string>
+
+#include "common/clock.h"
+#include "common/metrics/counter.h"
+#include "common/metrics/histogram.h"
+#include "common/metrics/last_error.h"
 
 namespace dsfl::master {
 
 class MasterMetrics {
  public:
-  void JobSubmitted() { ++jobs_submitted_; }
-  void JobFinished(const std::string& state);
+  // `clock` (not owned) stamps the last error.
+  explicit MasterMetrics(const Clock* clock = &SystemClock());
+
+  void JobSubmitted() { jobs_submitted_.Add(); }
+  void JobFinished(const std::string& state) { jobs_finished_.Add({state}); }
   void RoundCompleted(double seconds, size_t completed, size_t selected);
   void NodeDropped(const std::string& reason_code);
+  // Model payload handed to slaves' clients and received from them
+  // (training and evaluation calls).
+  void ModelBytes(uint64_t sent, uint64_t received);
+  // A node's local training time, as it reported it.
+  void NodeTrained(const std::string& node, double seconds);
+  // A dataspace admission decision for a node: admitted, or refused with
+  // the reason's name (e.g. "negotiation_terminated", "tls_key_not_bound").
+  void RecordAdmission(bool admitted, const std::string& reason);
+  // A SIGHUP reload of the TLS files; a failure also becomes the last
+  // error.
+  void RecordReload(bool ok, const std::string& error = "");
   void SetLastError(const std::string& error);
 
   // Prometheus text format; `running` and `queued` are gauges from the
@@ -25,14 +45,19 @@ class MasterMetrics {
   std::string Render(int64_t running, int64_t queued) const;
 
  private:
-  std::atomic<uint64_t> jobs_submitted_{0};
-  std::atomic<uint64_t> rounds_{0};
-  std::atomic<uint64_t> node_updates_{0};
-  mutable std::mutex mu_;
-  double round_seconds_sum_ = 0.0;
-  std::map<std::string, uint64_t> jobs_finished_;
-  std::map<std::string, uint64_t> nodes_dropped_;
-  std::string last_error_;
+  const Clock* clock_;
+  metrics::Counter jobs_submitted_;
+  metrics::Counter jobs_finished_{{"state"}};
+  metrics::Counter rounds_;
+  metrics::Counter node_updates_;
+  metrics::Histogram round_seconds_;
+  metrics::Histogram node_train_seconds_;
+  metrics::Counter nodes_dropped_{{"reason"}};
+  metrics::Counter bytes_sent_;
+  metrics::Counter bytes_received_;
+  metrics::Counter admissions_{{"decision", "reason"}};
+  metrics::Counter reloads_{{"result"}};
+  metrics::LastError last_error_;
 };
 
 }  // namespace dsfl::master

@@ -1,7 +1,14 @@
-// ConnectGrpcNodes: a NodeConnector that opens one gRPC channel per slave
-// in the spec (mutual TLS with the spec's certificates, or plaintext when
-// the spec says insecure). Channels connect lazily; an unreachable slave
-// shows up at the job's first call, with its reason.
+// ConnectGrpcNodes: the gRPC NodeConnector.
+//  - A spec with static "slaves": one channel per slave (mutual TLS with
+//    the spec's certificates, or plaintext when the spec says insecure).
+//    Channels connect lazily; an unreachable slave shows up at the job's
+//    first call, with its reason.
+//  - A spec with a "dataspace" section: dataspace admission first
+//    (master/transport/dataspace_admission.h: discover, negotiate, verify,
+//    TLS binding, Authorize, audited into context.audit), then one client
+//    per admitted node on the channel that was checked, carrying the
+//    node's session id in every job call. Fails when fewer than
+//    min_clients nodes are admitted, listing every node's reason.
 #ifndef DSFL_MASTER_TRANSPORT_CONNECT_NODES_H_
 #define DSFL_MASTER_TRANSPORT_CONNECT_NODES_H_
 
@@ -9,7 +16,8 @@
 
 namespace dsfl::master {
 
-StatusOr<ConnectedNodes> ConnectGrpcNodes(const JobSpec& spec);
+StatusOr<ConnectedNodes> ConnectGrpcNodes(const JobSpec& spec,
+                                          const ConnectContext& context);
 
 }  // namespace dsfl::master
 

@@ -297,19 +297,69 @@ const grpc::internal::RpcMethod kEvaluateMethod(
 }  // namespace
 
 GrpcSlaveClient::GrpcSlaveClient(std::shared_ptr<grpc::Channel> channel,
-                                 uint32_t chunk_bytes)
+                                 uint32_t chunk_bytes, std::string session_id)
     : channel_(std::move(channel)),
       stub_(v1::Slave::NewStub(channel_)),
-      chunk_bytes_(chunk_bytes) {}
+      chunk_bytes_(chunk_bytes),
+      session_id_(std::move(session_id)) {}
+
+JobContext GrpcSlaveClient::WithSession(const JobContext& job) const {
+  JobContext out = job;
+  if (!session_id_.empty()) out.session_id = session_id_;
+  return out;
+}
 
 StatusOr<NodeInfo> GrpcSlaveClient::GetInfo(const CallOptions& options) {
+  return GetInfo(options, nullptr);
+}
+
+StatusOr<NodeInfo> GrpcSlaveClient::GetInfo(
+    const CallOptions& options, StatusOr<tls::PeerIdentity>* server) {
   grpc::ClientContext context;
   CallScope scope(&context, options);
   v1::GetInfoRequest request;
   v1::NodeInfo response;
   DSFL_RETURN_IF_ERROR(WithContext(
       wire::FromGrpc(stub_->GetInfo(&context, request, &response)), "GetInfo"));
+  if (server != nullptr) {
+    std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+    *server = auth != nullptr
+                  ? tls::PeerFromContext(*auth)
+                  : StatusOr<tls::PeerIdentity>(
+                        absl::UnauthenticatedError("call is not over TLS"));
+  }
   return wire::FromProto(response);
+}
+
+StatusOr<AuthorizeAnswer> GrpcSlaveClient::Authorize(
+    const AuthorizeCall& call, const CallOptions& options) {
+  grpc::ClientContext context;
+  CallScope scope(&context, options);
+  v1::AuthorizeRequest request;
+  request.set_job_id(call.job_id);
+  request.set_master_did(call.master_did);
+  request.set_agreement_id(call.agreement_id);
+  request.set_model_sha256(call.model_sha256);
+  wire::ToProto(call.plan, request.mutable_plan());
+  for (const auto& [key, value] : call.privacy) {
+    (*request.mutable_privacy()->mutable_settings())[key] = value;
+  }
+  request.set_master_presentation(call.master_presentation);
+  request.set_master_access_token(call.master_access_token);
+  v1::AuthorizeResponse response;
+  DSFL_RETURN_IF_ERROR(WithContext(
+      wire::FromGrpc(stub_->Authorize(&context, request, &response)),
+      "Authorize"));
+  AuthorizeAnswer answer;
+  answer.admitted = response.admitted();
+  answer.reason = response.reason();
+  answer.message = response.message();
+  answer.session_id = response.session_id();
+  if (answer.admitted && answer.session_id.empty()) {
+    return absl::InvalidArgumentError(
+        "Authorize: the slave admitted the job but sent no session id");
+  }
+  return answer;
 }
 
 StatusOr<ColumnMoments> GrpcSlaveClient::ComputeMoments(
@@ -317,7 +367,7 @@ StatusOr<ColumnMoments> GrpcSlaveClient::ComputeMoments(
   grpc::ClientContext context;
   CallScope scope(&context, options);
   v1::MomentsRequest request;
-  wire::ToProto(job, request.mutable_job());
+  wire::ToProto(WithSession(job), request.mutable_job());
   wire::ToProto(data, request.mutable_data());
   v1::MomentsResponse response;
   DSFL_RETURN_IF_ERROR(WithContext(
@@ -332,7 +382,7 @@ StatusOr<FlatModel> GrpcSlaveClient::InitializeModel(
   grpc::ClientContext context;
   CallScope scope(&context, options);
   v1::InitializeRequest request;
-  wire::ToProto(job, request.mutable_job());
+  wire::ToProto(WithSession(job), request.mutable_job());
   wire::ToProto(model, request.mutable_model());
   wire::ToProto(data, request.mutable_data());
   request.set_seed(seed);
@@ -385,7 +435,7 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const FlatModel& global,
 
   v1::TrainRequest config;
   v1::TrainConfig* c = config.mutable_config();
-  wire::ToProto(call.job, c->mutable_job());
+  wire::ToProto(WithSession(call.job), c->mutable_job());
   wire::ToProto(call.model, c->mutable_model());
   wire::ToProto(call.plan, c->mutable_plan());
   wire::ToProto(call.data, c->mutable_data());
@@ -466,7 +516,8 @@ StatusOr<EvalSummary> GrpcSlaveClient::Evaluate(const EvaluateCall& call,
       grpc::internal::ClientWriterFactory<grpc::ByteBuffer>::Create(
           channel_.get(), kEvaluateMethod, &context, &response));
   v1::EvaluateRequest config;
-  wire::ToProto(call.job, config.mutable_config()->mutable_job());
+  wire::ToProto(WithSession(call.job),
+                config.mutable_config()->mutable_job());
   wire::ToProto(call.model, config.mutable_config()->mutable_model());
   wire::ToProto(call.data, config.mutable_config()->mutable_data());
   Status status;
@@ -502,11 +553,18 @@ StatusOr<std::unique_ptr<GrpcSlaveClient>> ConnectSlave(
   } else {
     DSFL_ASSIGN_OR_RETURN(tls::TlsFiles files,
                           tls::LoadTlsFiles(tls.ca, tls.cert, tls.key));
-    channel = grpc::CreateCustomChannel(
-        endpoint.address, tls::MakeChannelCredentials(files),
-        tls::MakeChannelArguments(endpoint.tls_name));
+    channel = OpenSlaveChannel(endpoint, files);
   }
   return std::make_unique<GrpcSlaveClient>(std::move(channel), chunk_bytes);
+}
+
+std::shared_ptr<grpc::Channel> OpenSlaveChannel(const SlaveEndpoint& endpoint,
+                                                const tls::TlsFiles& files) {
+  static std::once_flag arenas_once;  // as in ConnectSlave
+  std::call_once(arenas_once, [] { mallopt(M_ARENA_MAX, 2); });
+  return grpc::CreateCustomChannel(endpoint.address,
+                                   tls::MakeChannelCredentials(files),
+                                   tls::MakeChannelArguments(endpoint.tls_name));
 }
 
 }  // namespace dsfl::master

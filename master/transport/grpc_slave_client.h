@@ -16,27 +16,70 @@
 // still train in parallel), which bounds the master's buffers however many
 // slaves there are; waiting for a turn honours deadline and cancellation.
 //
+// Dataspace admission (master/transport/dataspace_admission.h) uses two
+// more calls on the same channel: GetInfo with the server's certificate
+// (read from the call's auth context, for the TLS key binding) and
+// Authorize. A client constructed with the session id Authorize returned
+// puts it in the JobContext of every job call (ComputeMoments,
+// InitializeModel, Train, Evaluate), whatever the caller's context says.
+//
 // Errors: the slave's gRPC status converted to absl (its message kept), or
 // the sink's error (the RPC is then cancelled). Thread-safe: concurrent
 // calls share one channel.
 #ifndef DSFL_MASTER_TRANSPORT_GRPC_SLAVE_CLIENT_H_
 #define DSFL_MASTER_TRANSPORT_GRPC_SLAVE_CLIENT_H_
 
+#include <map>
 #include <memory>
 #include <string>
 
 #include "dsfl/v1/slave.grpc.pb.h"
+#include "common/tls/grpc_credentials.h"
 #include "grpcpp/channel.h"
 #include "master/core/job_spec.h"
 #include "master/core/slave_client.h"
 
 namespace dsfl::master {
 
+// What the master asks in Authorize (dsfl.v1.AuthorizeRequest).
+struct AuthorizeCall {
+  std::string job_id;
+  std::string master_did;
+  std::string agreement_id;
+  std::string model_sha256;  // training::ModelDefinitionSha256, hex
+  TrainingPlan plan;
+  std::map<std::string, std::string> privacy;
+  std::string master_presentation;  // VP-JWT for the slave, or ""
+  std::string master_access_token;  // for the master's DCP service, or ""
+};
+
+// The slave's answer (dsfl.v1.AuthorizeResponse).
+struct AuthorizeAnswer {
+  bool admitted = false;
+  std::string reason;   // identity::ReasonName of a refusal
+  std::string message;  // human-readable detail
+  std::string session_id;
+};
+
 class GrpcSlaveClient : public SlaveClient {
  public:
-  GrpcSlaveClient(std::shared_ptr<grpc::Channel> channel, uint32_t chunk_bytes);
+  // `session_id`: the admitted session every job call carries ("" outside
+  // the dataspace).
+  GrpcSlaveClient(std::shared_ptr<grpc::Channel> channel, uint32_t chunk_bytes,
+                  std::string session_id = "");
 
   StatusOr<NodeInfo> GetInfo(const CallOptions& options) override;
+  // GetInfo, also returning the certificate the server presented on this
+  // call (Unauthenticated on a plaintext channel).
+  StatusOr<NodeInfo> GetInfo(const CallOptions& options,
+                             StatusOr<tls::PeerIdentity>* server);
+  // A refusal is an answer (admitted = false); errors are the RPC's (e.g.
+  // FailedPrecondition from a slave without a dataspace configuration).
+  StatusOr<AuthorizeAnswer> Authorize(const AuthorizeCall& call,
+                                      const CallOptions& options);
+
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  const std::string& session_id() const { return session_id_; }
   StatusOr<ColumnMoments> ComputeMoments(const JobContext& job,
                                          const DataSpec& data,
                                          const CallOptions& options) override;
@@ -54,6 +97,9 @@ class GrpcSlaveClient : public SlaveClient {
   std::shared_ptr<grpc::Channel> channel_;  // shared with gRPC internals
   std::unique_ptr<v1::Slave::Stub> stub_;
   uint32_t chunk_bytes_;
+  const std::string session_id_;
+
+  JobContext WithSession(const JobContext& job) const;
 };
 
 // Opens a channel to `endpoint`: mutual TLS with the job's certificates
@@ -65,6 +111,9 @@ class GrpcSlaveClient : public SlaveClient {
 StatusOr<std::unique_ptr<GrpcSlaveClient>> ConnectSlave(
     const SlaveEndpoint& endpoint, const TlsPaths& tls, bool insecure,
     uint32_t chunk_bytes);
+// The same channel setup from already loaded TLS material (mutual TLS).
+std::shared_ptr<grpc::Channel> OpenSlaveChannel(const SlaveEndpoint& endpoint,
+                                                const tls::TlsFiles& files);
 
 }  // namespace dsfl::master
 

@@ -1,9 +1,9 @@
 #include "master/transport/run_job.h"
 
-#include "master/analytics/transport/run_analysis_job.h"
 #include <filesystem>
 
 #include "common/audit/audit_log.h"
+#include "master/analytics/transport/run_analysis_job.h"
 #include "master/transport/connect_nodes.h"
 
 namespace dsfl::master {
@@ -19,7 +19,10 @@ StatusOr<JobResult> RunJob(const JobSpec& spec, JobListener* listener,
     result.model_path = analysis.json_path;
     return result;
   }
-  DSFL_ASSIGN_OR_RETURN(ConnectedNodes connected, ConnectGrpcNodes(spec));
+  if (spec.slaves.empty() && !spec.dataspace) {
+    return absl::InvalidArgumentError(
+        "slaves: the job lists no slaves (and has no dataspace section)");
+  }
   // The master's signed audit log and its key live with the job's output.
   std::error_code ec;
   std::filesystem::create_directories(spec.output_dir, ec);
@@ -28,7 +31,10 @@ StatusOr<JobResult> RunJob(const JobSpec& spec, JobListener* listener,
       std::unique_ptr<audit::AuditLog> log,
       audit::OpenNodeAuditLog((dir / "audit.jsonl").string(),
                               (dir / "audit-key.pem").string(), "master"));
-  JobRunner runner(spec, connected.nodes, &SystemClock(), listener, log.get());
+  // Connecting (for a dataspace job: admission) happens inside Run(),
+  // after job.submitted, recorded in the same log.
+  JobRunner runner(spec, NodeConnector(ConnectGrpcNodes), &SystemClock(),
+                   listener, log.get());
   auto result = runner.Run(cancel);
   Status closed = log->Close();
   if (result.ok() && !closed.ok()) return closed;

@@ -17,18 +17,29 @@
 // the prepared rows of each spec, so the iterations of one analysis do not
 // re-read it. Every method blocks (it may read the source) and must run on
 // a worker thread. Errors: those of the data source and of
-// ExtractSurvivalData; InvalidArgument for malformed queries;
-// FailedPrecondition naming the limit for a refusal.
-// Ownership: owns the data source. Thread-safe.
+// ExtractSurvivalData; InvalidArgument for malformed queries or an empty
+// job id; FailedPrecondition naming the limit for a refusal.
+//
+// Audit (docs/audit.md): each read of the source is a `dataset.read`
+// record (source, rows, column names; purpose "analytics"), and every
+// query, answered, refused or failed, an `analytics.query` record (query,
+// job, columns, rows and events used, what was released or the refusal's
+// reason; never a value). Both are durable before the method returns, so
+// before any answer leaves; if the sink fails, the method fails with
+// Internal and releases nothing (fail closed).
+// Ownership: owns the data source; `audit` is not owned (null = validate
+// and drop, NullAuditSink) and must outlive this object. Thread-safe.
 #ifndef DSFL_SLAVE_ANALYTICS_SITE_ANALYTICS_H_
 #define DSFL_SLAVE_ANALYTICS_SITE_ANALYTICS_H_
 
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/audit/audit_sink.h"
 #include "common/status.h"
 #include "connector-adapters/dataproxy/data_source.h"
 #include "slave/analytics/analytics_types.h"
@@ -40,7 +51,7 @@ namespace dsfl::analytics {
 class SiteAnalytics {
  public:
   SiteAnalytics(std::unique_ptr<dataproxy::DataSource> source,
-                DisclosureLimits limits);
+                DisclosureLimits limits, audit::AuditSink* audit = nullptr);
 
   StatusOr<SurvivalSummary> Summary(const QueryContext& context,
                                     const SurvivalSpec& spec,
@@ -62,14 +73,30 @@ class SiteAnalytics {
   const DisclosureLimits& limits() const { return limits_; }
 
  private:
+  // What one query used, for its audit record (filled by Data()).
+  struct QueryUse {
+    std::optional<int64_t> rows, events;
+    bool read_failed = false;
+  };
   // The complete-case rows of `spec`, checked against min_rows/min_events.
   StatusOr<std::shared_ptr<const SurvivalData>> Data(
       const QueryContext& context, const SurvivalSpec& spec,
-      const std::string& what);
+      const std::string& what, QueryUse* use);
+  // Runs `compute` (StatusOr<T>(QueryUse*)) for query `query`, records the
+  // analytics.query event and returns the answer only if it was recorded.
+  template <typename T, typename Compute>
+  StatusOr<T> Answer(const char* query, const QueryContext& context,
+                     const SurvivalSpec& spec, Compute compute);
+  Status AuditQuery(const char* query, const QueryContext& context,
+                    const SurvivalSpec& spec, const QueryUse& use,
+                    const Status& outcome, const std::string& released,
+                    int64_t values);
 
   const DisclosureLimits limits_;
+  audit::AuditSink* const audit_;
   std::mutex mu_;  // guards everything below
   std::unique_ptr<dataproxy::DataSource> source_;
+  const std::string source_description_;  // Describe(), no secrets
   std::string cached_job_;
   bool cached_ = false;
   std::shared_ptr<const dataproxy::Table> table_;

@@ -33,11 +33,11 @@ bool Selected(const SurvivalSpec& spec, size_t row) {
   return spec.rows == RowSet::kHeldOut ? held_out : !held_out;
 }
 
-Status Bad(const std::string& column, size_t row, double value,
-           const char* why) {
-  return absl::InvalidArgumentError(absl::StrCat("column '", column, "' row ",
-                                                 row, " (0-based): value ",
-                                                 value, " ", why));
+// Names the column and row, never the value: the message goes back to the
+// master and into the audit log.
+Status Bad(const std::string& column, size_t row, const char* why) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "column '", column, "' row ", row, " (0-based): the value ", why));
 }
 
 }  // namespace
@@ -70,13 +70,13 @@ StatusOr<SurvivalData> ExtractSurvivalData(const dataproxy::Table& table,
     for (size_t c : cols) missing = missing || std::isnan(table.at(r, c));
     if (missing) continue;
     if (!std::isfinite(t) || t < 0) {
-      return Bad(spec.time, r, t, "is not a finite time >= 0");
+      return Bad(spec.time, r, "is not a finite time >= 0");
     }
-    if (e != 0.0 && e != 1.0) return Bad(spec.event, r, e, "is not 0 or 1");
+    if (e != 0.0 && e != 1.0) return Bad(spec.event, r, "is not 0 or 1");
     for (size_t a = 0; a < p; ++a) {
       const double v = table.at(r, cols[a]);
       if (!std::isfinite(v)) {
-        return Bad(spec.covariates[a], r, v, "is not finite");
+        return Bad(spec.covariates[a], r, "is not finite");
       }
     }
     keep.push_back(r);

@@ -1,7 +1,11 @@
 #include "slave/core/slave_core.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_event.h"
+#include "common/model_stream.h"
+#include "common/sha256.h"
 #include "spdlog/spdlog.h"
 
 namespace dsfl::slave {
@@ -102,24 +106,49 @@ StatusOr<master::ColumnMoments> SlaveCore::ComputeMoments(
 StatusOr<FlatModel> SlaveCore::InitializeModel(
     const master::JobContext& /*job*/, const master::ModelDefinition& model,
     const master::DataSpec& data, uint64_t seed) {
-  return training::InitializeModel(
+  auto initial = training::InitializeModel(
       model, static_cast<int64_t>(data.roles.features.size()), seed);
+  if (observer_ != nullptr) {
+    observer_->OnInitialize(
+        {initial.ok(), initial.ok() ? initial->spec.byte_size() : 0});
+  }
+  return initial;
 }
 
 StatusOr<training::TrainOutcome> SlaveCore::Train(
     const master::TrainCall& call, const FlatModel& global,
+    const std::atomic<bool>* cancel, const training::ProgressFn& progress) {
+  return TrainModel(call, global, nullptr, cancel, progress);
+}
+
+StatusOr<training::TrainOutcome> SlaveCore::Train(
+    const master::TrainCall& call, FlatModel&& global,
+    const std::atomic<bool>* cancel, const training::ProgressFn& progress) {
+  FlatModel owned = std::move(global);
+  return TrainModel(call, owned, &owned, cancel, progress);
+}
+
+StatusOr<training::TrainOutcome> SlaveCore::TrainModel(
+    const master::TrainCall& call, const FlatModel& global, FlatModel* owned,
     const std::atomic<bool>* cancel, const training::ProgressFn& progress) {
   if (global.values.size() * sizeof(float) > limits_.max_model_bytes) {
     return absl::ResourceExhaustedError(
         absl::StrCat("model of ", global.values.size() * sizeof(float),
                      " bytes exceeds limits.max_model_bytes"));
   }
-  const std::string received = ModelDigestHex(global);
+  const std::string received = ToHex(ModelDigestCache::Shared().Get(
+      global.values.data(), global.values.size() * sizeof(float)));
+  const uint64_t received_bytes = global.spec.byte_size();
+  const absl::Time start = clock_->Now();
   auto outcome = [&]() -> StatusOr<training::TrainOutcome> {
     DSFL_ASSIGN_OR_RETURN(training::ExampleSplit split,
                           ExamplesFor(call.job, call.data));
     DSFL_RETURN_IF_ERROR(
         CheckRows(split.train.num_rows, "the training split"));
+    if (owned != nullptr) {
+      return training::Train(call.model, call.plan, std::move(*owned),
+                             split.train, cancel, progress);
+    }
     return training::Train(call.model, call.plan, global, split.train, cancel,
                            progress);
   }();
@@ -128,7 +157,11 @@ StatusOr<training::TrainOutcome> SlaveCore::Train(
                                          {"secure_aggregation", false}}}};
   if (outcome.ok()) {
     details["outcome"] = "trained";
-    details["update_sent_sha256"] = ModelDigestHex(outcome->model);
+    // Cached: the update's stream header reuses it (and a noop update is the
+    // received buffer, whose digest the receiver already checked).
+    details["update_sent_sha256"] = ToHex(ModelDigestCache::Shared().Get(
+        outcome->model.values.data(),
+        outcome->model.values.size() * sizeof(float)));
     details["examples"] = outcome->num_examples;
   } else {
     details["outcome"] =
@@ -140,6 +173,11 @@ StatusOr<training::TrainOutcome> SlaveCore::Train(
   // Recorded before the update is handed to the transport.
   DSFL_RETURN_IF_ERROR(Audit({audit::events::kRoundParticipation,
                               call.job.job_id, call.job.round, "", details}));
+  if (observer_ != nullptr) {
+    observer_->OnTrain({outcome.ok(), received_bytes,
+                        outcome.ok() ? outcome->model.spec.byte_size() : 0,
+                        clock_->Now() - start});
+  }
   return outcome;
 }
 
@@ -162,6 +200,9 @@ StatusOr<training::EvalOutcome> SlaveCore::Evaluate(
   }
   DSFL_RETURN_IF_ERROR(Audit({audit::events::kEvaluationParticipation,
                               call.job.job_id, call.job.round, "", details}));
+  if (observer_ != nullptr) {
+    observer_->OnEvaluate({outcome.ok(), model.spec.byte_size()});
+  }
   return outcome;
 }
 

@@ -19,11 +19,13 @@
 #include <string>
 
 #include "common/audit/audit_sink.h"
+#include "common/clock.h"
 #include "common/flat_model.h"
 #include "common/status.h"
 #include "connector-adapters/dataproxy/data_source.h"
 #include "master/core/job_types.h"
 #include "master/core/slave_client.h"
+#include "slave/core/core_observer.h"
 #include "slave/training/trainer.h"
 
 namespace dsfl::slave {
@@ -61,8 +63,23 @@ class SlaveCore {
                                          const FlatModel& global,
                                          const std::atomic<bool>* cancel,
                                          const training::ProgressFn& progress);
+  // The same, taking ownership of `global` (left empty in all cases): a noop
+  // model is returned as the update without a copy; other models are freed
+  // when training returns.
+  StatusOr<training::TrainOutcome> Train(const master::TrainCall& call,
+                                         FlatModel&& global,
+                                         const std::atomic<bool>* cancel,
+                                         const training::ProgressFn& progress);
   StatusOr<training::EvalOutcome> Evaluate(const master::EvaluateCall& call,
                                            const FlatModel& model);
+
+  // Reports every Train/Evaluate/InitializeModel (sizes, durations from
+  // `clock`) to `observer` (not owned; null = none). Call before serving.
+  void SetObserver(CoreObserver* observer,
+                   const Clock* clock = &SystemClock()) {
+    observer_ = observer;
+    clock_ = clock;
+  }
 
   const SlaveLimits& limits() const { return limits_; }
   const SlaveIdentity& identity() const { return identity_; }
@@ -77,10 +94,16 @@ class SlaveCore {
                                                const master::DataSpec& data);
   Status CheckRows(int64_t rows, const char* what) const;
   Status Audit(audit::AuditEvent event);
+  // Both Train overloads; `owned` is `global` when ownership was given.
+  StatusOr<training::TrainOutcome> TrainModel(
+      const master::TrainCall& call, const FlatModel& global, FlatModel* owned,
+      const std::atomic<bool>* cancel, const training::ProgressFn& progress);
 
   SlaveIdentity identity_;
   SlaveLimits limits_;
   audit::AuditSink* audit_;
+  CoreObserver* observer_ = nullptr;
+  const Clock* clock_ = &SystemClock();
   std::mutex mu_;  // guards source_ and the cache
   std::unique_ptr<dataproxy::DataSource> source_;
   std::string cached_job_;

@@ -9,6 +9,7 @@
 #include "common/tls/tls_policy.h"
 #include "connector-adapters/dataproxy/data_source_factory.h"
 #include "grpcpp/server_builder.h"
+#include "slave/server/rpc_metrics_interceptor.h"
 #include "slave/training/trainer.h"
 #include "spdlog/spdlog.h"
 
@@ -38,6 +39,7 @@ StatusOr<std::unique_ptr<SlaveServer>> SlaveServer::Start(
       std::unique_ptr<dataproxy::DataSource> source,
       dataproxy::MakeDataSource(config.data_source, "data_source"));
   std::unique_ptr<SlaveServer> server(new SlaveServer());
+  server->metrics_ = std::make_unique<SlaveMetrics>();
   if (config.audit_log.empty()) {
     spdlog::warn("audit log DISABLED: set audit.log and audit.key");
   } else if (options.validate_only) {
@@ -67,16 +69,20 @@ StatusOr<std::unique_ptr<SlaveServer>> SlaveServer::Start(
   }
   server->core_ = std::make_unique<SlaveCore>(
       config.identity, std::move(source), config.limits, server->audit_.get());
+  server->core_->SetObserver(server->metrics_.get());
   // Read once now: a wrong path, token or format fails start-up.
   DSFL_ASSIGN_OR_RETURN(master::NodeInfo info, server->core_->GetInfo());
   spdlog::info("node '{}': {} rows, {} columns from {}", info.node_id,
                info.num_rows, info.columns.size(), info.dataset_source);
+  DSFL_RETURN_IF_ERROR(server->StartDataspace(config, options));
   if (options.validate_only) return server;
 
   training::SetTrainingThreads(config.torch_threads);
   server->pool_ = std::make_unique<WorkerPool>(config.worker_threads);
-  server->service_ =
-      std::make_unique<SlaveService>(server->core_.get(), server->pool_.get());
+  server->service_ = std::make_unique<SlaveService>(
+      server->core_.get(), server->pool_.get(),
+      DataspaceHooks{server->admission_.get(), server->gate_.get(),
+                     server->metrics_.get()});
   // Exact survival analytics (dsfl.v1.Analytics) on the same port, with
   // its own reader of the same data source and the config's limits.
   DSFL_ASSIGN_OR_RETURN(
@@ -86,14 +92,21 @@ StatusOr<std::unique_ptr<SlaveServer>> SlaveServer::Start(
       std::move(analytics_source),
       analytics::DisclosureLimits{config.limits.min_rows,
                                   config.limits.min_events,
-                                  config.limits.min_cell_count});
+                                  config.limits.min_cell_count},
+      server->audit_.get());
   server->analytics_service_ = std::make_unique<AnalyticsService>(
-      server->analytics_.get(), server->pool_.get());
+      server->analytics_.get(), server->pool_.get(), server->gate_.get());
   grpc::ServerBuilder builder;
   tls::ApplyServerArguments(&builder);
   builder.AddListeningPort(config.listen, credentials, &server->port_);
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->analytics_service_.get());
+  std::vector<std::unique_ptr<
+      grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(
+      std::make_unique<RpcMetricsInterceptorFactory>(server->metrics_.get()));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
@@ -103,10 +116,124 @@ StatusOr<std::unique_ptr<SlaveServer>> SlaveServer::Start(
     DSFL_RETURN_IF_ERROR(
         WriteFileAtomically(config.port_file, absl::StrCat(server->port_)));
   }
+  if (!config.metrics_listen.empty()) {
+    SlaveMetrics* metrics = server->metrics_.get();
+    DSFL_ASSIGN_OR_RETURN(server->metrics_server_,
+                          metrics::MetricsHttpServer::Start(
+                              config.metrics_listen,
+                              [metrics] { return metrics->Render(); }));
+    if (!config.metrics_port_file.empty()) {
+      DSFL_RETURN_IF_ERROR(WriteFileAtomically(
+          config.metrics_port_file,
+          absl::StrCat(server->metrics_server_->port())));
+    }
+  }
   spdlog::info("node '{}' serving dsfl.v1.Slave on port {} ({})",
                info.node_id, server->port_,
                options.insecure ? "plaintext" : "mutual TLS 1.3");
   return server;
+}
+
+Status SlaveServer::StartDataspace(const SlaveConfig& config,
+                                   const StartOptions& options) {
+  config_ = config;
+  if (!config.dataspace.has_value()) return absl::OkStatus();
+  const DataspaceConfig& dataspace = *config.dataspace;
+  if (options.insecure) {
+    return absl::InvalidArgumentError(
+        "dataspace: admission binds the master's TLS certificate to its DID; "
+        "it cannot run with --insecure");
+  }
+  const Clock* clock =
+      options.clock != nullptr ? options.clock : &SystemClock();
+  RandomBytes* random =
+      options.random != nullptr ? options.random : &SecureRandomBytes();
+  sessions_ = std::make_unique<AdmissionSessions>(
+      clock, random, SessionLimits{1024, dataspace.session_idle_timeout});
+  DSFL_ASSIGN_OR_RETURN(
+      admission_,
+      SlaveAdmission::Create(dataspace, config.tls_ca,
+                             {clock, sessions_.get(), audit_.get()}));
+  gate_ = std::make_unique<SessionGate>(sessions_.get(), audit_.get());
+  if (dataspace.allowed_model_sha256.empty()) {
+    spdlog::warn(
+        "dataspace.policy.allowed_model_sha256 is empty: ANY model a master "
+        "with a valid agreement and credential sends is admitted");
+  }
+  spdlog::info(
+      "dataspace: participant {}, dataset '{}'; every job needs Authorize",
+      dataspace.participant.did, dataspace.dataset_id);
+  return absl::OkStatus();
+}
+
+Status SlaveServer::Reload() {
+  Status status;
+  {
+    std::lock_guard<std::mutex> lock(reload_mu_);
+    status = ReloadLocked();
+  }
+  if (metrics_ != nullptr) {
+    metrics_->RecordReload(status.ok(), std::string(status.message()));
+  }
+  if (status.ok()) {
+    spdlog::info("reloaded {}", config_.config_path);
+  } else {
+    spdlog::error("reload of {} rejected, running settings kept: {}",
+                  config_.config_path, status.ToString());
+  }
+  return status;
+}
+
+Status SlaveServer::ReloadLocked() {
+  StatusOr<SlaveConfig> fresh = LoadSlaveConfig(config_.config_path);
+  std::optional<SlaveAdmission::Prepared> prepared;
+  Status status = fresh.status();
+  if (status.ok() && fresh->dataspace.has_value() != (admission_ != nullptr)) {
+    status = absl::FailedPreconditionError(
+        "dataspace: adding or removing the \"dataspace\" section needs a "
+        "restart");
+  }
+  if (status.ok() && admission_ != nullptr) {
+    auto built = admission_->Prepare(*fresh->dataspace, fresh->tls_ca);
+    if (built.ok()) {
+      prepared = *std::move(built);
+    } else {
+      status = built.status();
+    }
+  }
+  const bool restart_needed =
+      fresh.ok() && fresh->restart_sha256 != config_.restart_sha256;
+  nlohmann::json details = {{"result", status.ok() ? "applied" : "rejected"}};
+  if (fresh.ok()) details["config_sha256"] = fresh->config_sha256;
+  if (!status.ok()) details["error"] = std::string(status.message());
+  if (restart_needed) details["restart_needed"] = true;
+  if (audit_ != nullptr) {
+    Status recorded =
+        audit_->Record({audit::events::kNodeReload, "", std::nullopt,
+                        config_.config_path, details});
+    if (!recorded.ok()) {
+      // Fail closed: what the log does not hold is not applied.
+      return absl::InternalError(
+          absl::StrCat("audit log: ", recorded.message()));
+    }
+  }
+  DSFL_RETURN_IF_ERROR(status);
+  if (prepared.has_value()) {
+    const size_t revoked = admission_->Commit(*std::move(prepared));
+    if (revoked > 0) {
+      spdlog::warn("reload: {} admitted session(s) revoked by the new policy",
+                   revoked);
+    }
+  }
+  if (restart_needed) {
+    spdlog::warn(
+        "reload: keys outside \"dataspace\" changed; they take effect at the "
+        "next restart");
+  }
+  const std::string restart_sha256 = config_.restart_sha256;
+  config_ = *std::move(fresh);
+  config_.restart_sha256 = restart_sha256;  // what is actually running
+  return absl::OkStatus();
 }
 
 SlaveServer::~SlaveServer() { Shutdown(absl::ZeroDuration()); }
@@ -117,6 +244,7 @@ void SlaveServer::Shutdown(absl::Duration grace) {
     if (shut_down_) return;
     shut_down_ = true;
   }
+  if (metrics_server_) metrics_server_->Stop();
   if (service_) service_->Shutdown();
   if (analytics_service_) analytics_service_->Shutdown();
   if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

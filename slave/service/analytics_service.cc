@@ -11,15 +11,27 @@ namespace dsfl::slave {
 namespace aw = analytics::wire;
 
 AnalyticsService::AnalyticsService(analytics::SiteAnalytics* site,
-                                   WorkerPool* pool)
-    : site_(site), pool_(pool) {}
+                                   WorkerPool* pool, const SessionGate* gate)
+    : site_(site), pool_(pool), gate_(gate) {}
 
 template <typename Work>
 grpc::ServerUnaryReactor* AnalyticsService::Run(
     grpc::CallbackServerContext* context, const char* rpc,
-    const std::string& job_id, Work work) {
+    const v1::QueryContext& query, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto task = [reactor, rpc, job_id, work = std::move(work)]() mutable {
+  const std::string job_id = query.job_id();
+  GatedCall gated{rpc, query.job_id(), query.session_id()};
+  std::shared_ptr<const grpc::AuthContext> auth;
+  if (gate_ != nullptr && gate_->enabled()) auth = context->auth_context();
+  auto task = [this, reactor, rpc, job_id, gated = std::move(gated), auth,
+               work = std::move(work)]() mutable {
+    if (gate_ != nullptr) {
+      const GateResult admitted = gate_->Check(auth.get(), gated);
+      if (!admitted.allowed) {
+        reactor->Finish(dsfl::wire::ToGrpc(gate_->Deny(gated, admitted)));
+        return;
+      }
+    }
     Status status = work();
     if (status.ok()) {
       spdlog::info("job '{}': analytics {} answered", job_id, rpc);
@@ -42,7 +54,7 @@ grpc::ServerUnaryReactor* AnalyticsService::Run(
 grpc::ServerUnaryReactor* AnalyticsService::Summary(
     grpc::CallbackServerContext* context, const v1::SummaryRequest* request,
     v1::SummaryResponse* response) {
-  return Run(context, "Summary", request->context().job_id(),
+  return Run(context, "Summary", request->context(),
              [this, request, response]() -> Status {
                DSFL_ASSIGN_OR_RETURN(analytics::SurvivalSpec spec,
                                      aw::FromProto(request->spec()));
@@ -59,7 +71,7 @@ grpc::ServerUnaryReactor* AnalyticsService::CoxStratified(
     grpc::CallbackServerContext* context, const v1::CoxRequest* request,
     v1::CoxTermsResponse* response) {
   return Run(
-      context, "CoxStratified", request->context().job_id(),
+      context, "CoxStratified", request->context(),
       [this, request, response]() -> Status {
         DSFL_ASSIGN_OR_RETURN(analytics::CoxQuery query,
                               aw::FromProto(*request));
@@ -75,7 +87,7 @@ grpc::ServerUnaryReactor* AnalyticsService::CoxRiskSets(
     grpc::CallbackServerContext* context, const v1::CoxRequest* request,
     v1::RiskSetSumsResponse* response) {
   return Run(
-      context, "CoxRiskSets", request->context().job_id(),
+      context, "CoxRiskSets", request->context(),
       [this, request, response]() -> Status {
         DSFL_ASSIGN_OR_RETURN(analytics::CoxQuery query,
                               aw::FromProto(*request));
@@ -91,7 +103,7 @@ grpc::ServerUnaryReactor* AnalyticsService::CoxBaseline(
     grpc::CallbackServerContext* context, const v1::CoxRequest* request,
     v1::BaselineHazardResponse* response) {
   return Run(
-      context, "CoxBaseline", request->context().job_id(),
+      context, "CoxBaseline", request->context(),
       [this, request, response]() -> Status {
         DSFL_ASSIGN_OR_RETURN(analytics::CoxQuery query,
                               aw::FromProto(*request));
@@ -106,7 +118,7 @@ grpc::ServerUnaryReactor* AnalyticsService::CoxBaseline(
 grpc::ServerUnaryReactor* AnalyticsService::KaplanMeier(
     grpc::CallbackServerContext* context, const v1::KaplanMeierRequest* request,
     v1::TimeCountsResponse* response) {
-  return Run(context, "KaplanMeier", request->context().job_id(),
+  return Run(context, "KaplanMeier", request->context(),
              [this, request, response]() -> Status {
                DSFL_ASSIGN_OR_RETURN(analytics::SurvivalSpec spec,
                                      aw::FromProto(request->spec()));
@@ -122,7 +134,7 @@ grpc::ServerUnaryReactor* AnalyticsService::RiskProbes(
     grpc::CallbackServerContext* context, const v1::RiskProbesRequest* request,
     v1::RiskProbesResponse* response) {
   return Run(
-      context, "RiskProbes", request->context().job_id(),
+      context, "RiskProbes", request->context(),
       [this, request, response]() -> Status {
         DSFL_ASSIGN_OR_RETURN(analytics::SurvivalSpec spec,
                               aw::FromProto(request->spec()));
@@ -140,7 +152,7 @@ grpc::ServerUnaryReactor* AnalyticsService::Concordance(
     grpc::CallbackServerContext* context, const v1::ConcordanceRequest* request,
     v1::ConcordanceResponse* response) {
   return Run(
-      context, "Concordance", request->context().job_id(),
+      context, "Concordance", request->context(),
       [this, request, response]() -> Status {
         DSFL_ASSIGN_OR_RETURN(analytics::ConcordanceQuery query,
                               aw::FromProto(*request));

@@ -9,8 +9,13 @@
 // with UNAVAILABLE; calls already queued run to completion (they are
 // short: one pass over the site's rows).
 //
-// Ownership: `site` and `pool` are not owned and must outlive the gRPC
-// server. Thread-safe.
+// With an enabled SessionGate (dataspace slaves), a query is refused
+// PERMISSION_DENIED, and audited, unless its QueryContext carries a session
+// admitted for that job to the same TLS peer; the check runs before the
+// data is touched.
+//
+// Ownership: `site`, `pool` and `gate` are not owned and must outlive the
+// gRPC server. Thread-safe.
 #ifndef DSFL_SLAVE_SERVICE_ANALYTICS_SERVICE_H_
 #define DSFL_SLAVE_SERVICE_ANALYTICS_SERVICE_H_
 
@@ -19,12 +24,15 @@
 #include "dsfl/v1/analytics.grpc.pb.h"
 #include "slave/analytics/site_analytics.h"
 #include "slave/core/worker_pool.h"
+#include "slave/service/session_gate.h"
 
 namespace dsfl::slave {
 
 class AnalyticsService final : public v1::Analytics::CallbackService {
  public:
-  AnalyticsService(analytics::SiteAnalytics* site, WorkerPool* pool);
+  // `gate` null = every query passes (a static federation).
+  AnalyticsService(analytics::SiteAnalytics* site, WorkerPool* pool,
+                   const SessionGate* gate = nullptr);
 
   grpc::ServerUnaryReactor* Summary(grpc::CallbackServerContext* context,
                                     const v1::SummaryRequest* request,
@@ -57,11 +65,12 @@ class AnalyticsService final : public v1::Analytics::CallbackService {
   // Runs `work` (returning a Status) on the pool and finishes the call.
   template <typename Work>
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
-                                const char* rpc, const std::string& job_id,
+                                const char* rpc, const v1::QueryContext& query,
                                 Work work);
 
   analytics::SiteAnalytics* site_;
   WorkerPool* pool_;
+  const SessionGate* gate_;  // may be null
   std::atomic<bool> shutting_down_{false};
 };
 

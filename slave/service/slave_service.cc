@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/tls/grpc_credentials.h"
 #include "proto/convert.h"
 #include "slave/service/model_parts.h"
 #include "spdlog/spdlog.h"
@@ -40,8 +41,9 @@ class TrackedToken {
 class TrainReactor final
     : public grpc::ServerBidiReactor<v1::TrainRequest, v1::TrainResponse> {
  public:
-  explicit TrainReactor(SlaveService* service)
+  TrainReactor(SlaveService* service, CallbackServerContext* context)
       : service_(service),
+        auth_(context->auth_context()),
         token_(service),
         upload_(service->core()->limits().max_model_bytes) {
     if (!token_.tracked()) {
@@ -59,6 +61,10 @@ class TrainReactor final
     Status status = HandleRequest();
     if (!status.ok()) {
       Fail(status);
+      return;
+    }
+    if (!gate_.allowed) {
+      DenyOnWorker();
       return;
     }
     StartRead(&request_);
@@ -92,7 +98,13 @@ class TrainReactor final
         config_received_ = true;
         const v1::TrainConfig& c = request_.config();
         call_.job = wire::FromProto(c.job());
+        // Admission first: nothing of an unadmitted job is even parsed.
+        gated_ = {"Train", call_.job.job_id, call_.job.session_id};
+        gate_ = service_->gate().Check(auth_.get(), gated_);
+        if (!gate_.allowed) return absl::OkStatus();
         DSFL_ASSIGN_OR_RETURN(call_.model, wire::FromProto(c.model()));
+        gate_ = service_->gate().CheckModel(std::move(gate_), call_.model);
+        if (!gate_.allowed) return absl::OkStatus();
         DSFL_ASSIGN_OR_RETURN(call_.plan, wire::FromProto(c.plan()));
         DSFL_ASSIGN_OR_RETURN(call_.data, wire::FromProto(c.data()));
         return absl::OkStatus();
@@ -176,6 +188,32 @@ class TrainReactor final
     Pump();  // may Finish(); `this` must not be touched afterwards
   }
 
+  // The gate refused: audit on a worker (it blocks), then finish.
+  void DenyOnWorker() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      phase_ = Phase::kFailing;
+      final_status_ = absl::PermissionDeniedError(gate_.message);
+      worker_running_ = true;
+    }
+    if (!service_->pool()->Submit([this] {
+          Status denied = service_->gate().Deny(gated_, gate_);
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            worker_running_ = false;
+            final_status_ = denied;
+          }
+          Pump();
+        })) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        worker_running_ = false;
+        final_status_ = absl::UnavailableError("slave is shutting down");
+      }
+      Pump();
+    }
+  }
+
   void PostProgress(int64_t epoch, double loss) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -248,9 +286,12 @@ class TrainReactor final
   }
 
   SlaveService* service_;
+  std::shared_ptr<const grpc::AuthContext> auth_;
   TrackedToken token_;
   v1::TrainRequest request_;
   bool config_received_ = false;
+  GatedCall gated_;
+  GateResult gate_;
   master::TrainCall call_;
   ModelUpload upload_;
   FlatModel global_;
@@ -274,8 +315,10 @@ class TrainReactor final
 class EvaluateReactor final
     : public grpc::ServerReadReactor<v1::EvaluateRequest> {
  public:
-  EvaluateReactor(SlaveService* service, v1::EvaluateResponse* response)
+  EvaluateReactor(SlaveService* service, CallbackServerContext* context,
+                  v1::EvaluateResponse* response)
       : service_(service),
+        auth_(context->auth_context()),
         token_(service),
         response_(response),
         upload_(service->core()->limits().max_model_bytes) {
@@ -311,6 +354,15 @@ class EvaluateReactor final
       Finish(wire::ToGrpc(status));
       return;
     }
+    if (!gate_.allowed) {
+      // Audited on a worker (it blocks); nothing more is read.
+      if (!service_->pool()->Submit([this] {
+            Finish(wire::ToGrpc(service_->gate().Deny(gated_, gate_)));
+          })) {
+        Finish(Unavailable());
+      }
+      return;
+    }
     StartRead(&request_);
   }
 
@@ -323,7 +375,12 @@ class EvaluateReactor final
     config_received_ = true;
     const v1::EvaluateConfig& c = request_.config();
     call_.job = wire::FromProto(c.job());
+    gated_ = {"Evaluate", call_.job.job_id, call_.job.session_id};
+    gate_ = service_->gate().Check(auth_.get(), gated_);
+    if (!gate_.allowed) return absl::OkStatus();
     DSFL_ASSIGN_OR_RETURN(call_.model, wire::FromProto(c.model()));
+    gate_ = service_->gate().CheckModel(std::move(gate_), call_.model);
+    if (!gate_.allowed) return absl::OkStatus();
     DSFL_ASSIGN_OR_RETURN(call_.data, wire::FromProto(c.data()));
     return absl::OkStatus();
   }
@@ -357,10 +414,13 @@ class EvaluateReactor final
   }
 
   SlaveService* service_;
+  std::shared_ptr<const grpc::AuthContext> auth_;
   TrackedToken token_;
   v1::EvaluateResponse* response_;
   v1::EvaluateRequest request_;
   bool config_received_ = false;
+  GatedCall gated_;
+  GateResult gate_;
   master::EvaluateCall call_;
   ModelUpload upload_;
   FlatModel model_;
@@ -370,8 +430,12 @@ class EvaluateReactor final
 class InitializeReactor final
     : public grpc::ServerWriteReactor<v1::ModelMessage> {
  public:
-  InitializeReactor(SlaveService* service, const v1::InitializeRequest* request)
-      : service_(service), token_(service), request_(request) {
+  InitializeReactor(SlaveService* service, CallbackServerContext* context,
+                    const v1::InitializeRequest* request)
+      : service_(service),
+        auth_(context->auth_context()),
+        token_(service),
+        request_(request) {
     if (!token_.tracked() || !service_->pool()->Submit([this] { Build(); })) {
       Finish(Unavailable());
     }
@@ -399,12 +463,19 @@ class InitializeReactor final
   }
 
   StatusOr<FlatModel> BuildModel() {
+    const master::JobContext job = wire::FromProto(request_->job());
+    const GatedCall gated{"InitializeModel", job.job_id, job.session_id};
+    const SessionGate& gate = service_->gate();
+    GateResult admitted = gate.Check(auth_.get(), gated);
+    if (!admitted.allowed) return gate.Deny(gated, admitted);
     DSFL_ASSIGN_OR_RETURN(master::ModelDefinition definition,
                           wire::FromProto(request_->model()));
+    admitted = gate.CheckModel(std::move(admitted), definition);
+    if (!admitted.allowed) return gate.Deny(gated, admitted);
     DSFL_ASSIGN_OR_RETURN(master::DataSpec data,
                           wire::FromProto(request_->data()));
-    return service_->core()->InitializeModel(
-        wire::FromProto(request_->job()), definition, data, request_->seed());
+    return service_->core()->InitializeModel(job, definition, data,
+                                             request_->seed());
   }
 
   // Only one write is ever outstanding: called from Build() before the
@@ -418,16 +489,40 @@ class InitializeReactor final
   }
 
   SlaveService* service_;
+  std::shared_ptr<const grpc::AuthContext> auth_;
   TrackedToken token_;
   const v1::InitializeRequest* request_;
   std::optional<ModelDownload> download_;
   v1::ModelMessage message_;
 };
 
+// The gate of a static federation: every call passes.
+const SessionGate& OpenGate() {
+  static const SessionGate* gate = new SessionGate(nullptr, nullptr);
+  return *gate;
+}
+
+edc::AuthorizationRequest FromProto(const v1::AuthorizeRequest& in) {
+  edc::AuthorizationRequest out;
+  out.job_id = in.job_id();
+  out.master_did = in.master_did();
+  out.agreement_id = in.agreement_id();
+  out.model_sha256 = in.model_sha256();
+  out.master_presentation = in.master_presentation();
+  out.master_access_token = in.master_access_token();
+  out.privacy.insert(in.privacy().settings().begin(),
+                     in.privacy().settings().end());
+  return out;
+}
+
 }  // namespace
 
-SlaveService::SlaveService(SlaveCore* core, WorkerPool* pool)
-    : core_(core), pool_(pool) {}
+SlaveService::SlaveService(SlaveCore* core, WorkerPool* pool,
+                           DataspaceHooks hooks)
+    : core_(core),
+      pool_(pool),
+      hooks_(hooks),
+      gate_(hooks.gate != nullptr ? hooks.gate : &OpenGate()) {}
 
 bool SlaveService::Track(CancellationToken* token) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -461,11 +556,70 @@ grpc::ServerUnaryReactor* SlaveService::GetInfo(
   return reactor;
 }
 
+grpc::ServerUnaryReactor* SlaveService::Authorize(
+    CallbackServerContext* context, const v1::AuthorizeRequest* request,
+    v1::AuthorizeResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (hooks_.admission == nullptr) {
+    reactor->Finish(grpc::Status(
+        grpc::StatusCode::FAILED_PRECONDITION,
+        "this slave has no \"dataspace\" configuration: it serves a static "
+        "federation and admits no jobs through Authorize"));
+    return reactor;
+  }
+  std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
+  // HTTPS to the connector, DID resolution and DCP: on a worker.
+  if (!pool_->Submit([this, reactor, request, response, auth] {
+        AnswerAuthorize(auth.get(), *request, response, reactor);
+      })) {
+    reactor->Finish(Unavailable());
+  }
+  return reactor;
+}
+
+void SlaveService::AnswerAuthorize(const grpc::AuthContext* auth,
+                                   const v1::AuthorizeRequest& request,
+                                   v1::AuthorizeResponse* response,
+                                   grpc::ServerUnaryReactor* reactor) {
+  // The cohort: this node's records (the table read at start-up).
+  auto info = core_->GetInfo();
+  if (!info.ok()) {
+    reactor->Finish(wire::ToGrpc(info.status()));
+    return;
+  }
+  StatusOr<tls::PeerIdentity> peer =
+      auth == nullptr ? StatusOr<tls::PeerIdentity>(
+                            absl::UnauthenticatedError("call is not over TLS"))
+                      : tls::PeerFromContext(*auth);
+  AuthorizeOutcome outcome =
+      hooks_.admission->Authorize(peer, FromProto(request), info->num_rows);
+  if (!outcome.error.ok()) {
+    reactor->Finish(wire::ToGrpc(outcome.error));
+    return;
+  }
+  if (hooks_.metrics != nullptr) {
+    hooks_.metrics->RecordAuthorization(outcome.admitted, outcome.reason);
+  }
+  response->set_admitted(outcome.admitted);
+  response->set_reason(outcome.reason);
+  response->set_message(outcome.message);
+  response->set_session_id(outcome.session_id);
+  reactor->Finish(grpc::Status::OK);
+}
+
 grpc::ServerUnaryReactor* SlaveService::ComputeMoments(
     CallbackServerContext* context, const v1::MomentsRequest* request,
     v1::MomentsResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (!pool_->Submit([this, reactor, request, response] {
+  std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
+  if (!pool_->Submit([this, reactor, request, response, auth] {
+        const GatedCall gated{"ComputeMoments", request->job().job_id(),
+                              request->job().session_id()};
+        const GateResult admitted = gate_->Check(auth.get(), gated);
+        if (!admitted.allowed) {
+          reactor->Finish(wire::ToGrpc(gate_->Deny(gated, admitted)));
+          return;
+        }
         auto data = wire::FromProto(request->data());
         if (!data.ok()) {
           reactor->Finish(wire::ToGrpc(data.status()));
@@ -482,18 +636,18 @@ grpc::ServerUnaryReactor* SlaveService::ComputeMoments(
 }
 
 grpc::ServerWriteReactor<v1::ModelMessage>* SlaveService::InitializeModel(
-    CallbackServerContext* /*context*/, const v1::InitializeRequest* request) {
-  return new InitializeReactor(this, request);
+    CallbackServerContext* context, const v1::InitializeRequest* request) {
+  return new InitializeReactor(this, context, request);
 }
 
 grpc::ServerBidiReactor<v1::TrainRequest, v1::TrainResponse>*
-SlaveService::Train(CallbackServerContext* /*context*/) {
-  return new TrainReactor(this);
+SlaveService::Train(CallbackServerContext* context) {
+  return new TrainReactor(this, context);
 }
 
 grpc::ServerReadReactor<v1::EvaluateRequest>* SlaveService::Evaluate(
-    CallbackServerContext* /*context*/, v1::EvaluateResponse* response) {
-  return new EvaluateReactor(this, response);
+    CallbackServerContext* context, v1::EvaluateResponse* response) {
+  return new EvaluateReactor(this, context, response);
 }
 
 }  // namespace dsfl::slave

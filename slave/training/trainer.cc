@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "slave/training/metrics.h"
@@ -331,11 +332,16 @@ StatusOr<FlatModel> InitializeModel(const ModelDefinition& definition,
   });
 }
 
-StatusOr<TrainOutcome> Train(const ModelDefinition& definition,
-                             const TrainingPlan& plan, const FlatModel& global,
-                             const Examples& data,
-                             const std::atomic<bool>* cancel,
-                             const ProgressFn& progress) {
+namespace {
+
+// Train() for both overloads: `owned` is `global` when the caller gave up
+// ownership (kNoop then moves it into the outcome), null otherwise.
+StatusOr<TrainOutcome> TrainModel(const ModelDefinition& definition,
+                                  const TrainingPlan& plan,
+                                  const FlatModel& global, FlatModel* owned,
+                                  const Examples& data,
+                                  const std::atomic<bool>* cancel,
+                                  const ProgressFn& progress) {
   DSFL_RETURN_IF_ERROR(CheckPlan(plan));
   DSFL_RETURN_IF_ERROR(ValidateExamples(data, TaskOf(definition)));
   DSFL_RETURN_IF_ERROR(CheckFiniteModel(global));
@@ -345,7 +351,11 @@ StatusOr<TrainOutcome> Train(const ModelDefinition& definition,
   if (definition.kind == ModelKind::kNoop) {
     DSFL_RETURN_IF_ERROR(CheckNoopModel(definition, global));
     TrainOutcome outcome;
-    outcome.model = global;
+    if (owned != nullptr) {
+      outcome.model = std::move(*owned);
+    } else {
+      outcome.model = global;
+    }
     outcome.num_examples = data.num_rows;
     return outcome;
   }
@@ -355,6 +365,25 @@ StatusOr<TrainOutcome> Train(const ModelDefinition& definition,
   return GuardTorch([&] {
     return TrainTorch(definition, plan, global, data, cancel, progress);
   });
+}
+
+}  // namespace
+
+StatusOr<TrainOutcome> Train(const ModelDefinition& definition,
+                             const TrainingPlan& plan, const FlatModel& global,
+                             const Examples& data,
+                             const std::atomic<bool>* cancel,
+                             const ProgressFn& progress) {
+  return TrainModel(definition, plan, global, nullptr, data, cancel, progress);
+}
+
+StatusOr<TrainOutcome> Train(const ModelDefinition& definition,
+                             const TrainingPlan& plan, FlatModel&& global,
+                             const Examples& data,
+                             const std::atomic<bool>* cancel,
+                             const ProgressFn& progress) {
+  FlatModel owned = std::move(global);
+  return TrainModel(definition, plan, owned, &owned, data, cancel, progress);
 }
 
 StatusOr<EvalOutcome> Evaluate(const ModelDefinition& definition,

@@ -79,6 +79,16 @@ StatusOr<TrainOutcome> Train(const ModelDefinition& definition,
                              const std::atomic<bool>* cancel,
                              const ProgressFn& progress);
 
+// The same, taking ownership of `global`: kNoop returns it as the update
+// without copying it (the update is the received buffer; saves a model-sized
+// copy and its page faults per round), the torch models train from it as
+// above and free it when they return. `global` is left empty in all cases.
+StatusOr<TrainOutcome> Train(const ModelDefinition& definition,
+                             const TrainingPlan& plan, FlatModel&& global,
+                             const Examples& data,
+                             const std::atomic<bool>* cancel,
+                             const ProgressFn& progress);
+
 // Loss (mean, evaluation mode) and C-index (kSurvival, model output = risk)
 // or AUC (kBinary, output = logit) on `data`. A metric that is undefined on
 // the data (no comparable pair, one class) is nullopt. Zero rows gives

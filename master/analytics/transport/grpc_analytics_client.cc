@@ -26,14 +26,23 @@ Status Call(const char* name, const CallOptions& options,
 
 }  // namespace
 
-GrpcAnalyticsClient::GrpcAnalyticsClient(std::shared_ptr<grpc::Channel> channel)
-    : channel_(std::move(channel)), stub_(v1::Analytics::NewStub(channel_)) {}
+GrpcAnalyticsClient::GrpcAnalyticsClient(std::shared_ptr<grpc::Channel> channel,
+                                         std::string session_id)
+    : channel_(std::move(channel)),
+      stub_(v1::Analytics::NewStub(channel_)),
+      session_id_(std::move(session_id)) {}
+
+void GrpcAnalyticsClient::SetContext(const QueryContext& context,
+                                     v1::QueryContext* out) const {
+  wire::ToProto(context, out);
+  if (!session_id_.empty()) out->set_session_id(session_id_);
+}
 
 StatusOr<SurvivalSummary> GrpcAnalyticsClient::Summary(
     const QueryContext& context, const SurvivalSpec& spec,
     bool with_event_times, const CallOptions& options) {
   v1::SummaryRequest request;
-  wire::ToProto(context, request.mutable_context());
+  SetContext(context, request.mutable_context());
   wire::ToProto(spec, request.mutable_spec());
   request.set_with_event_times(with_event_times);
   v1::SummaryResponse response;
@@ -48,7 +57,7 @@ StatusOr<CoxTerms> GrpcAnalyticsClient::CoxStratified(
     const QueryContext& context, const CoxQuery& query,
     const CallOptions& options) {
   v1::CoxRequest request;
-  wire::ToProto(context, request.mutable_context());
+  SetContext(context, request.mutable_context());
   wire::ToProto(query, &request);
   v1::CoxTermsResponse response;
   DSFL_RETURN_IF_ERROR(Call(
@@ -62,7 +71,7 @@ StatusOr<RiskSetSums> GrpcAnalyticsClient::CoxRiskSets(
     const QueryContext& context, const CoxQuery& query,
     const CallOptions& options) {
   v1::CoxRequest request;
-  wire::ToProto(context, request.mutable_context());
+  SetContext(context, request.mutable_context());
   wire::ToProto(query, &request);
   v1::RiskSetSumsResponse response;
   DSFL_RETURN_IF_ERROR(Call(
@@ -76,7 +85,7 @@ StatusOr<BaselineHazard> GrpcAnalyticsClient::CoxBaseline(
     const QueryContext& context, const CoxQuery& query,
     const CallOptions& options) {
   v1::CoxRequest request;
-  wire::ToProto(context, request.mutable_context());
+  SetContext(context, request.mutable_context());
   wire::ToProto(query, &request);
   v1::BaselineHazardResponse response;
   DSFL_RETURN_IF_ERROR(Call("CoxBaseline", options, request, &response,
@@ -91,7 +100,7 @@ StatusOr<TimeCounts> GrpcAnalyticsClient::KaplanMeier(
     const QueryContext& context, const SurvivalSpec& spec,
     const CallOptions& options) {
   v1::KaplanMeierRequest request;
-  wire::ToProto(context, request.mutable_context());
+  SetContext(context, request.mutable_context());
   wire::ToProto(spec, request.mutable_spec());
   v1::TimeCountsResponse response;
   DSFL_RETURN_IF_ERROR(Call(
@@ -105,7 +114,7 @@ StatusOr<std::vector<RiskProbe>> GrpcAnalyticsClient::RiskProbes(
     const QueryContext& context, const SurvivalSpec& spec,
     const RiskModel& model, const CallOptions& options) {
   v1::RiskProbesRequest request;
-  wire::ToProto(context, request.mutable_context());
+  SetContext(context, request.mutable_context());
   wire::ToProto(spec, request.mutable_spec());
   wire::ToProto(model, request.mutable_model());
   v1::RiskProbesResponse response;
@@ -120,7 +129,7 @@ StatusOr<ConcordanceCounts> GrpcAnalyticsClient::Concordance(
     const QueryContext& context, const ConcordanceQuery& query,
     const CallOptions& options) {
   v1::ConcordanceRequest request;
-  wire::ToProto(context, request.mutable_context());
+  SetContext(context, request.mutable_context());
   wire::ToProto(query, &request);
   v1::ConcordanceResponse response;
   DSFL_RETURN_IF_ERROR(Call(

@@ -14,6 +14,7 @@
 #define DSFL_MASTER_ANALYTICS_TRANSPORT_GRPC_ANALYTICS_CLIENT_H_
 
 #include <memory>
+#include <string>
 
 #include "dsfl/v1/analytics.grpc.pb.h"
 #include "grpcpp/channel.h"
@@ -24,7 +25,11 @@ namespace dsfl::analytics {
 
 class GrpcAnalyticsClient : public AnalyticsClient {
  public:
-  explicit GrpcAnalyticsClient(std::shared_ptr<grpc::Channel> channel);
+  // `session_id`: the node's admitted session (dataspace admission,
+  // master/transport/dataspace_admission.h), sent in every query's
+  // context; "" outside the dataspace.
+  explicit GrpcAnalyticsClient(std::shared_ptr<grpc::Channel> channel,
+                               std::string session_id = "");
 
   StatusOr<SurvivalSummary> Summary(const QueryContext& context,
                                     const SurvivalSpec& spec,
@@ -52,6 +57,9 @@ class GrpcAnalyticsClient : public AnalyticsClient {
  private:
   std::shared_ptr<grpc::Channel> channel_;  // shared with gRPC internals
   std::unique_ptr<v1::Analytics::Stub> stub_;
+  const std::string session_id_;
+
+  void SetContext(const QueryContext& context, v1::QueryContext* out) const;
 };
 
 // Opens a channel to `endpoint` with the job's TLS files (the slave's

@@ -20,8 +20,8 @@ TEST(AuditEventTest, CatalogueNamesAreUniqueAndDocumented) {
        {"node.start", "node.stop", "authorize.decision", "dataset.read",
         "round.participation", "job.submitted", "discovery.result",
         "negotiation.state", "credential.check", "admission.granted",
-        "admission.refused", "round.completed", "model.final",
-        "job.cancelled"}) {
+        "admission.refused", "round.completed", "model.final", "job.cancelled",
+        "analytics.query", "analysis.round", "analysis.report"}) {
     EXPECT_NE(FindEventSpec(required), nullptr) << required;
   }
   EXPECT_EQ(FindEventSpec("nope"), nullptr);
@@ -66,6 +66,58 @@ TEST(AuditEventTest, Validation) {
   AuditEvent reserved;
   reserved.type = "log.genesis";
   EXPECT_FALSE(ValidateAuditEvent(reserved).ok());
+}
+
+TEST(AuditEventTest, AnalyticsEvents) {
+  // The slave's answer to one analytics query.
+  AuditEvent query;
+  query.type = "analytics.query";
+  query.job = "j";
+  query.subject = "csv:lung.csv";
+  query.details = {{"query", "KaplanMeier"},
+                   {"decision", "released"},
+                   {"columns", {"time", "event"}},
+                   {"rows", 60},
+                   {"events", 40},
+                   {"values", 121},
+                   {"limits", {{"min_rows", 10}}}};
+  EXPECT_TRUE(ValidateAuditEvent(query).ok());
+  AuditEvent no_job = query;
+  no_job.job.clear();
+  EXPECT_FALSE(ValidateAuditEvent(no_job).ok());
+  AuditEvent no_decision = query;
+  no_decision.details.erase("decision");
+  EXPECT_FALSE(ValidateAuditEvent(no_decision).ok());
+  AuditEvent negative_events = query;
+  negative_events.details["events"] = -1;
+  EXPECT_FALSE(ValidateAuditEvent(negative_events).ok());
+  AuditEvent limits_not_object = query;
+  limits_not_object.details["limits"] = 10;
+  EXPECT_FALSE(ValidateAuditEvent(limits_not_object).ok());
+
+  // The master's query round and report.
+  AuditEvent round;
+  round.type = "analysis.round";
+  round.job = "j";
+  round.round = 1;
+  round.details = {{"query", "Summary"},
+                   {"sites", {"a", "b"}},
+                   {"answered", {"a"}},
+                   {"refused", {"b: disclosure limit"}}};
+  EXPECT_TRUE(ValidateAuditEvent(round).ok());
+  AuditEvent no_round = round;
+  no_round.round.reset();
+  EXPECT_FALSE(ValidateAuditEvent(no_round).ok());
+  AuditEvent sites_not_array = round;
+  sites_not_array.details["sites"] = "a";
+  EXPECT_FALSE(ValidateAuditEvent(sites_not_array).ok());
+  AuditEvent report;
+  report.type = "analysis.report";
+  report.job = "j";
+  report.details = {{"report_sha256", std::string(64, 'e')}, {"rounds", 9}};
+  EXPECT_TRUE(ValidateAuditEvent(report).ok());
+  report.details["report_sha256"] = "E";
+  EXPECT_FALSE(ValidateAuditEvent(report).ok());
 }
 
 TEST(AuditSinkTest, NullAndMemorySinksValidate) {

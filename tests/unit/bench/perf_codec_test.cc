@@ -5,10 +5,12 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "common/model_stream.h"
+#include "common/sha256.h"
 #include "gtest/gtest.h"
 #include "master/core/streaming_aggregator.h"
 
@@ -115,6 +117,75 @@ TEST(StreamHeaderCache, ConcurrentCallersAllGetTheRightDigest) {
   }
   for (auto& t : threads) t.join();
   for (const auto& d : got) EXPECT_EQ(d, expected);
+}
+
+TEST(ModelDigestCache, GivesTheSha256AndServesRepeatsFromTheCache) {
+  ModelDigestCache cache;
+  FlatModel m = Model(5000, 0.5f);
+  const size_t bytes = m.values.size() * sizeof(float);
+  const Sha256Digest direct = Sha256::Of(
+      std::string_view(reinterpret_cast<const char*>(m.values.data()), bytes));
+  EXPECT_FALSE(cache.Find(m.values.data(), bytes).has_value());
+  EXPECT_EQ(cache.Get(m.values.data(), bytes), direct);
+  ASSERT_TRUE(cache.Find(m.values.data(), bytes).has_value());
+  // A remembered digest is what later lookups return (not recomputed):
+  Sha256Digest marker{};
+  marker[0] = 7;
+  cache.Remember(m.values.data(), bytes, marker);
+  EXPECT_EQ(cache.Get(m.values.data(), bytes), marker);
+  // ... until the buffer's content changes.
+  m.values[4321] += 1.0f;
+  EXPECT_FALSE(cache.Find(m.values.data(), bytes).has_value());
+  EXPECT_NE(cache.Get(m.values.data(), bytes), marker);
+  EXPECT_EQ(cache.Get(m.values.data(), bytes), MakeStreamHeader(m).sha256);
+  EXPECT_FALSE(cache.Find(m.values.data(), bytes - 4).has_value());
+}
+
+TEST(ModelDigestCache, AReceivedModelIsRememberedWithItsVerifiedDigest) {
+  FlatModel sent = Model(300000, 2.0f);  // > 1 chunk
+  const StreamHeader header = MakeStreamHeader(sent, 1 << 16);
+  auto receiver = ModelStreamReceiver::Start(header, nullptr);
+  ASSERT_TRUE(receiver.ok()) << receiver.status();
+  FlatModelSink sink(header.spec);
+  ChunkCursor cursor(sent, 1 << 16);
+  ChunkView chunk;
+  while (cursor.Next(&chunk)) {
+    ASSERT_TRUE(receiver->OnChunk(chunk.offset, chunk.bytes, &sink).ok());
+  }
+  ASSERT_TRUE(receiver->Finish().ok());
+  FlatModel received = sink.Release();
+  const auto found = ModelDigestCache::Shared().Find(
+      received.values.data(), received.values.size() * sizeof(float));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(*found, header.sha256);
+}
+
+TEST(ModelDigestCache, AFailedStreamRemembersNothing) {
+  FlatModel sent = Model(3000, 3.0f);
+  StreamHeader header = MakeStreamHeader(sent, 4096);
+  header.sha256[0] ^= 1;  // the payload will not match
+  auto receiver = ModelStreamReceiver::Start(header, nullptr);
+  ASSERT_TRUE(receiver.ok());
+  FlatModelSink sink(header.spec);
+  ChunkCursor cursor(sent, 4096);
+  ChunkView chunk;
+  while (cursor.Next(&chunk)) {
+    ASSERT_TRUE(receiver->OnChunk(chunk.offset, chunk.bytes, &sink).ok());
+  }
+  EXPECT_EQ(receiver->Finish().code(), absl::StatusCode::kDataLoss);
+  FlatModel received = sink.Release();
+  const auto found = ModelDigestCache::Shared().Find(
+      received.values.data(), received.values.size() * sizeof(float));
+  EXPECT_TRUE(!found.has_value() || *found != header.sha256);
+}
+
+TEST(FastFingerprint, TheKeyChangesTheFingerprint) {
+  const std::vector<char> bytes(1000, 'x');
+  const uint64_t a[4] = {1, 2, 3, 4}, b[4] = {1, 2, 3, 5};
+  EXPECT_EQ(FastFingerprint(bytes.data(), bytes.size()),
+            FastFingerprint(bytes.data(), bytes.size(), a));
+  EXPECT_NE(FastFingerprint(bytes.data(), bytes.size(), a),
+            FastFingerprint(bytes.data(), bytes.size(), b));
 }
 
 }  // namespace

@@ -28,6 +28,14 @@ fi
   echo "FAIL: dsfl demo fails"
   exit 1
 }
+# Both runs admitted the three hospitals through the dev dataspace.
+for run in filtered plain; do
+  if [ "$(grep -c '^ *admitted     node hospital-' "$tmp/$run.log")" -ne 3 ]; then
+    cat "$tmp/$run.log"
+    echo "FAIL: the $run run did not admit 3 hospitals through the dataspace"
+    exit 1
+  fi
+done
 metrics() { grep -E '^round |^final model' "$1" | sed 's/  [0-9.]*s$//'; }
 filtered=$(metrics "$tmp/filtered.log")
 plain=$(metrics "$tmp/plain.log")

@@ -34,7 +34,8 @@ problem() { echo "FAIL: $*"; fail=1; }
 cleanup() {
   # Whatever happened, leave the machine as it was.
   for f in tls/ca.pem tls/slave.pem tls/slave.key tls/master.pem \
-      tls/master.key slave.json; do
+      tls/master.key tls/admin.pem tls/admin.key tls/admin.token \
+      slave.json; do
     rm -f "/etc/dsfl/$f"
   done
   dpkg --purge dsfl-slave dsfl-master >/dev/null 2>&1 || true
@@ -66,9 +67,13 @@ for deb in "$slave_deb" "$master_deb"; do
   check_field "$deb" Depends libc6
   check_field "$deb" Depends libgrpc++
   check_field "$deb" Depends libsystemd0
-  [ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -c '^/etc/dsfl/')" -eq 2 ] ||
-    problem "$(basename "$deb"): expected two conffiles in /etc/dsfl"
 done
+# Conffiles: the slave's example config, and the master's daemon and job
+# examples (each a .json and its .md).
+[ "$(dpkg-deb --ctrl-tarfile "$slave_deb" | tar -xO ./conffiles | grep -c '^/etc/dsfl/')" -eq 2 ] ||
+  problem "$(basename "$slave_deb"): expected two conffiles in /etc/dsfl"
+[ "$(dpkg-deb --ctrl-tarfile "$master_deb" | tar -xO ./conffiles | grep -c '^/etc/dsfl/')" -eq 4 ] ||
+  problem "$(basename "$master_deb"): expected four conffiles in /etc/dsfl"
 check_field "$slave_deb" Depends libtorch
 contents() { dpkg-deb -c "$1" | awk '{print $6}'; }
 for f in ./usr/bin/dsfl-slave ./usr/bin/dsfl-dataproxy \
@@ -77,10 +82,12 @@ for f in ./usr/bin/dsfl-slave ./usr/bin/dsfl-dataproxy \
     ./usr/share/doc/dsfl-slave/operations.md; do
   contents "$slave_deb" | grep -qx "$f" || problem "dsfl-slave lacks $f"
 done
-for f in ./usr/bin/dsfl-master ./usr/bin/dsfl \
+for f in ./usr/bin/dsfl-master ./usr/bin/dsfl ./usr/bin/dsfl-devspace \
     ./lib/systemd/system/dsfl-master.service ./etc/dsfl/job.example.json \
-    ./etc/dsfl/job.example.md ./usr/share/dsfl/lung/lung.csv \
-    ./usr/share/doc/dsfl-master/operations.md; do
+    ./etc/dsfl/job.example.md ./etc/dsfl/master.example.json \
+    ./etc/dsfl/master.example.md ./usr/share/dsfl/lung/lung.csv \
+    ./usr/share/doc/dsfl-master/operations.md \
+    ./usr/share/doc/dsfl-master/api.md; do
   contents "$master_deb" | grep -qx "$f" || problem "dsfl-master lacks $f"
 done
 # No private key, certificate or token is ever packaged.
@@ -134,9 +141,11 @@ dpkg-query -W -f='${Conffiles}\n' dsfl-slave | grep -q /etc/dsfl/slave.example.j
 # --- the installed example configs ------------------------------------------
 echo "== --validate-config on the installed examples (as user dsfl)"
 "$src/tests/unit/deploy/make_test_pki.sh" "$tmp/pki" \
-  slave:dsfl.hospital-a.example master >/dev/null
+  slave:dsfl.hospital-a.example master admin:localhost >/dev/null
 install -o root -g dsfl -m 0644 "$tmp/pki/ca.pem" /etc/dsfl/tls/ca.pem
-for name in slave master; do
+head -c 32 /dev/urandom | base64 >"$tmp/pki/admin.token"
+install -o root -g dsfl -m 0640 "$tmp/pki/admin.token" /etc/dsfl/tls/admin.token
+for name in slave master admin; do
   install -o root -g dsfl -m 0644 "$tmp/pki/$name.pem" "/etc/dsfl/tls/$name.pem"
   install -o root -g dsfl -m 0640 "$tmp/pki/$name.key" "/etc/dsfl/tls/$name.key"
 done
@@ -149,6 +158,11 @@ if ! out=$(cd /var/lib/dsfl && as_dsfl /usr/bin/dsfl-master \
     --job /etc/dsfl/job.example.json --validate-config 2>&1); then
   problem "installed job.example.json does not validate: $out"
 fi
+if ! out=$(cd /var/lib/dsfl && as_dsfl /usr/bin/dsfl-master \
+    --config /etc/dsfl/master.example.json --validate-config 2>&1); then
+  problem "installed master.example.json does not validate: $out"
+fi
+[ -e /var/lib/dsfl/master ] && problem "--validate-config created the state_dir"
 # The key is readable by the service user, and by nobody else.
 if setpriv --reuid=nobody --regid=nogroup --clear-groups cat /etc/dsfl/tls/slave.key \
     >/dev/null 2>&1; then
@@ -182,7 +196,8 @@ grep -q 'final model' "$tmp/demo.log" || problem "installed demo printed no fina
 
 # --- remove -------------------------------------------------------------------
 echo "== dpkg -r, then dpkg --purge"
-for f in ca.pem slave.pem slave.key master.pem master.key; do
+for f in ca.pem slave.pem slave.key master.pem master.key admin.pem \
+    admin.key admin.token; do
   rm -f "/etc/dsfl/tls/$f"
 done
 dpkg -r dsfl-slave dsfl-master >"$tmp/remove.log" 2>&1 || {

@@ -67,8 +67,14 @@ done
 
 grep -q '^ExecStart=/usr/bin/dsfl-slave --config /etc/dsfl/slave.json$' \
   "$src/deploy/systemd/dsfl-slave.service" || problem "slave ExecStart changed"
-grep -q '^ExecStart=/usr/bin/dsfl-master --job /etc/dsfl/job.json$' \
+grep -q '^ExecStart=/usr/bin/dsfl-master --config /etc/dsfl/master.json$' \
   "$src/deploy/systemd/dsfl-master.service" || problem "master ExecStart changed"
+# `systemctl reload` sends SIGHUP, which both daemons handle (reload, never
+# die of it).
+for name in dsfl-slave dsfl-master; do
+  grep -q '^ExecReload=/bin/kill -HUP \$MAINPID$' \
+    "$src/deploy/systemd/$name.service" || problem "$name: no ExecReload"
+done
 
 # The check must be able to fail: a unit without hardening scores high.
 cat >"$tmp/weak.service" <<'UNIT'

@@ -42,6 +42,26 @@ TEST(DevspaceConfig, ParsesTheParticipantsFile) {
   EXPECT_EQ(dataset.required_credential, "MembershipCredential");
 }
 
+TEST(DevspaceConfig, DatasetsWithoutEndpointWaitForTheirAsset) {
+  nlohmann::json json = Example();
+  EXPECT_TRUE(ParseDevspaceConfig(json, "")->participants[1].datasets[0]
+                  .published);
+  json["participants"][1]["datasets"] = {
+      {{"id", "lung-a"}, {"required_credential", "FederatedModelCreatorCredential"}}};
+  StatusOr<DevspaceConfig> config = ParseDevspaceConfig(json, "");
+  ASSERT_TRUE(config.ok()) << config.status();
+  const DevDataset& reserved = config->participants[1].datasets[0];
+  EXPECT_FALSE(reserved.published);
+  EXPECT_EQ(reserved.profile, "");
+  EXPECT_EQ(reserved.required_credential, "FederatedModelCreatorCredential");
+  // Advertised from the config: the profile is then required.
+  json["participants"][1]["datasets"][0]["slave_endpoint"] = "127.0.0.1:1";
+  StatusOr<DevspaceConfig> missing = ParseDevspaceConfig(json, "");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(),
+              HasSubstr("participants[1].datasets[0].profile"));
+}
+
 TEST(DevspaceConfig, ErrorsNameTheField) {
   auto error = [](const std::function<void(nlohmann::json&)>& edit) {
     nlohmann::json json = Example();

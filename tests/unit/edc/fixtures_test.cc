@@ -30,6 +30,8 @@ const std::set<std::string>& Tested() {
       "federated-catalog/query-request.samples.json",
       "federated-catalog/query-response.mvd-dsp08.json",
       "management-api/api-error.openapi-example.json",
+      "management-api/asset-input.openapi-example.json",
+      "management-api/asset-output.openapi-example.json",
       "management-api/catalog-request.mvd.json",
       "management-api/catalog-request.openapi-example.json",
       "management-api/catalog-request.samples.json",
@@ -519,6 +521,27 @@ TEST(DspFixtures, Dsp2025CatalogsIncludingNested) {
             "https://provder-a.com/subcatalog");
   EXPECT_EQ(FlattenCatalogs({nested})[1].participant_id,
             "urn:example:DataProviderA");
+}
+
+// The asset API's bodies (POST/PUT /v3/assets and GET /v3/assets/{id}),
+// read leniently; the dev dataspace's asset reader is tested on them in
+// tests/unit/devspace/asset_test.cc.
+TEST(ManagementApiFixtures, AssetInputAndOutput) {
+  for (const char* name : {"asset-input.openapi-example.json",
+                           "asset-output.openapi-example.json"}) {
+    const nlohmann::json asset = Fixture("management-api", name);
+    EXPECT_EQ(jsonld::Id(asset), "asset-id") << name;
+    const nlohmann::json* properties = jsonld::Find(asset, "properties");
+    ASSERT_NE(properties, nullptr) << name;
+    EXPECT_EQ(jsonld::TextOf(*properties, "key"), "value") << name;
+    const nlohmann::json* address = jsonld::Find(asset, "dataAddress");
+    ASSERT_NE(address, nullptr) << name;
+    EXPECT_EQ(jsonld::TextOf(*address, "type"), "HttpData") << name;
+  }
+  EXPECT_EQ(jsonld::Integer(jsonld::Find(
+                Fixture("management-api", "asset-output.openapi-example.json"),
+                "createdAt")),
+            1688465655);
 }
 
 TEST(Readers, RejectWhatIsNotTheirResource) {

@@ -443,6 +443,25 @@ TEST(Train, NoopReturnsTheGlobalModel) {
       absl::StatusCode::kInvalidArgument);
 }
 
+TEST(Train, NoopGivenOwnershipReturnsTheSameBufferWithoutACopy) {
+  ModelDefinition noop = Kind(ModelKind::kNoop);
+  noop.task = Task::kSurvival;
+  noop.noop_parameters = 5;
+  FlatModel global = Model({{"weights", {5}}}, {1, 2, 3, 4, 5});
+  const float* buffer = global.values.data();
+  auto outcome = Train(noop, TrainingPlan{}, std::move(global), TinySurvival(),
+                       nullptr, {});
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->model.values.data(), buffer);
+  EXPECT_EQ(outcome->model.values, (std::vector<float>{1, 2, 3, 4, 5}));
+  FlatModel bad = Model({{"weights", {5}}}, {1, 2, NAN, 4, 5});
+  EXPECT_EQ(
+      Train(noop, TrainingPlan{}, std::move(bad), TinySurvival(), nullptr, {})
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
 TEST(Train, EmptyDataAndBadExamples) {
   const ModelDefinition cox = Kind(ModelKind::kCox);
   const FlatModel model = Model({{"layers.0.weight", {1, 2}}}, {0, 0});

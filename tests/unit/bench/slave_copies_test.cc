@@ -1,0 +1,115 @@
+// The slave's model copies and digests (docs/performance.md): SlaveCore::Train
+// given ownership of the received model returns a noop update in the same
+// buffer (no copy), and the round's audit record names the SHA-256 of what
+// was received and sent even though the digests come from ModelDigestCache
+// (the receiver's verified digest, reused) instead of being recomputed.
+#include <string>
+#include <utility>
+
+#include "common/audit/audit_event.h"
+#include "common/audit/audit_sink.h"
+#include "common/flat_model.h"
+#include "common/model_stream.h"
+#include "connector-adapters/dataproxy/csv_data_source.h"
+#include "gtest/gtest.h"
+#include "slave/core/slave_core.h"
+
+namespace dsfl {
+namespace {
+
+class CsvSource : public dataproxy::DataSource {
+ public:
+  StatusOr<dataproxy::Table> Read() override {
+    std::string csv = "x,y\n";
+    for (int i = 0; i < 40; ++i) {
+      csv += std::to_string(i) + "," + std::to_string(i % 2) + "\n";
+    }
+    return dataproxy::ParseCsv(csv, "memory");
+  }
+  std::string Describe() const override { return "memory-csv"; }
+};
+
+master::TrainCall NoopCall(int64_t params) {
+  master::TrainCall call;
+  call.job.job_id = "job-1";
+  call.job.round = 3;
+  call.model.kind = master::ModelKind::kNoop;
+  call.model.noop_parameters = params;
+  call.data.task = master::Task::kBinary;
+  call.data.roles.features = {"x"};
+  call.data.roles.label = "y";
+  call.data.standardization.mean = {20.0};
+  call.data.standardization.stddev = {10.0};
+  return call;
+}
+
+FlatModel Noop(int64_t params, float base) {
+  FlatModel m;
+  m.spec = ModelSpec({TensorSpec{"weights", {params}}});
+  m.values.resize(static_cast<size_t>(params));
+  for (size_t i = 0; i < m.values.size(); ++i) {
+    m.values[i] = base + static_cast<float>(i % 1000);
+  }
+  return m;
+}
+
+// Receives `sent` through the stream receiver, as the slave service does.
+FlatModel Receive(const FlatModel& sent) {
+  const StreamHeader header = MakeStreamHeader(sent, 1 << 16);
+  auto receiver = ModelStreamReceiver::Start(header, nullptr);
+  EXPECT_TRUE(receiver.ok());
+  FlatModelSink sink(header.spec);
+  ChunkCursor cursor(sent, 1 << 16);
+  ChunkView chunk;
+  while (cursor.Next(&chunk)) {
+    EXPECT_TRUE(receiver->OnChunk(chunk.offset, chunk.bytes, &sink).ok());
+  }
+  EXPECT_TRUE(receiver->Finish().ok());
+  return sink.Release();
+}
+
+TEST(SlaveCoreTrain, OwnedNoopModelIsReturnedWithoutACopyAndAuditedRight) {
+  audit::MemoryAuditSink audit;
+  slave::SlaveCore core({"h1", "h1"}, std::make_unique<CsvSource>(), {},
+                        &audit);
+  const int64_t params = 100000;
+  const FlatModel sent = Noop(params, 0.5f);
+  const std::string digest = ModelDigestHex(sent);
+  FlatModel received = Receive(sent);
+  const float* buffer = received.values.data();
+  auto outcome = core.Train(NoopCall(params), std::move(received), nullptr, {});
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->model.values.data(), buffer);  // the received buffer
+  EXPECT_EQ(outcome->model.values, sent.values);
+  const auto rounds = audit.events(audit::events::kRoundParticipation);
+  ASSERT_EQ(rounds.size(), 1u);
+  EXPECT_EQ(rounds[0].details["model_received_sha256"], digest);
+  EXPECT_EQ(rounds[0].details["update_sent_sha256"], digest);
+  // The update's stream header reuses the digest and it is the real one.
+  EXPECT_EQ(ToHex(MakeStreamHeader(outcome->model).sha256), digest);
+}
+
+TEST(SlaveCoreTrain, BorrowedModelIsCopiedAndADigestIsNeverStale) {
+  audit::MemoryAuditSink audit;
+  slave::SlaveCore core({"h1", "h1"}, std::make_unique<CsvSource>(), {},
+                        &audit);
+  const int64_t params = 50000;
+  FlatModel global = Receive(Noop(params, 1.0f));
+  auto first = core.Train(NoopCall(params), global, nullptr, {});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_NE(first->model.values.data(), global.values.data());
+  // New content in the same buffer (as when a buffer is reused): the audit
+  // record must name the new content's digest, not a cached one.
+  global.values[777] = -3.0f;
+  auto second = core.Train(NoopCall(params), global, nullptr, {});
+  ASSERT_TRUE(second.ok()) << second.status();
+  const auto rounds = audit.events(audit::events::kRoundParticipation);
+  ASSERT_EQ(rounds.size(), 2u);
+  EXPECT_EQ(rounds[1].details["model_received_sha256"], ModelDigestHex(global));
+  EXPECT_EQ(rounds[1].details["update_sent_sha256"], ModelDigestHex(global));
+  EXPECT_NE(rounds[0].details["model_received_sha256"],
+            rounds[1].details["model_received_sha256"]);
+}
+
+}  // namespace
+}  // namespace dsfl
