@@ -74,4 +74,13 @@ StatusOr<std::vector<HospitalShard>> SplitByInstitution(
   return shards;
 }
 
+nlohmann::json LungJobData() {
+  return {{"features",
+           {"age", "sex", "ph.ecog", "ph.karno", "pat.karno", "wt.loss"}},
+          {"time", "time"},
+          {"event", "event"},
+          {"held_out_fraction", 0.25},
+          {"split_seed", 2026}};
+}
+
 }  // namespace dsfl::cli

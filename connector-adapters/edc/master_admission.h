@@ -16,12 +16,24 @@
 // Every node gets an outcome; a failed step excludes that node with its
 // refusal (identity/refusal.h) and never stops the others.
 //
-// An AdmissionObserver (optional) sees the discovery and every node's
-// outcome as soon as it is known, on Run()'s thread: the master audits and
-// reports progress from it. An observer error stops Run() with that error
-// (fail closed: the master does not go on with what it could not record).
+// Steps 2-3 run for up to `max_parallel_admissions` datasets at once (one
+// stalled negotiation no longer delays the others); the report keeps
+// discovery order whatever the timing.
 //
-// Ownership: borrows every collaborator. Threading: one Run() at a time.
+// An AdmissionObserver (optional) sees the discovery (on Run()'s thread)
+// and every node's outcome as soon as it is known, in completion order,
+// one call at a time (serialised by Run(), possibly on a worker thread):
+// the master audits and reports progress from it. An observer error stops
+// new admissions and Run() returns that error once the admissions under
+// way have ended (fail closed: the master does not go on with what it
+// could not record).
+//
+// Ownership: borrows every collaborator. Threading: one Run() at a time;
+// Run() starts min(datasets, max_parallel_admissions) worker threads and
+// joins them all before it returns (also on error), so the collaborators,
+// the clock and the sleeper (and options.negotiation.on_state) must be
+// thread-safe when max_parallel_admissions > 1. A shared fake clock
+// advanced by a fake sleeper is shared by every negotiation's deadline.
 #ifndef DSFL_CONNECTOR_ADAPTERS_EDC_MASTER_ADMISSION_H_
 #define DSFL_CONNECTOR_ADAPTERS_EDC_MASTER_ADMISSION_H_
 
@@ -64,6 +76,11 @@ struct MasterAdmissionOptions {
   // The access token a hospital granted the master for its
   // CredentialService ("" when none); may be empty.
   std::function<std::string(const std::string& participant_did)> access_token;
+  // At most this many datasets are negotiated and verified at once (each
+  // on its own thread); 1 = one after the other on Run()'s thread.
+  // 8: hospitals per job are few, and the threads mostly wait on HTTPS.
+  static constexpr int kDefaultMaxParallelAdmissions = 8;
+  int max_parallel_admissions = kDefaultMaxParallelAdmissions;
 };
 
 struct AdmissionReport {

@@ -5,14 +5,10 @@
 namespace dsfl::master {
 
 MasterMetrics::MasterMetrics(const Clock* clock)
-    : clock_(clock),
-      // 10 ms .. ~3 h, for rounds and for one node's training.
+    :  // 10 ms .. ~3 h, for rounds and for one node's training.
       round_seconds_(metrics::ExponentialBuckets(0.01, 4, 11)),
-      node_train_seconds_(metrics::ExponentialBuckets(0.01, 4, 11), {"node"}) {
-  admissions_.Preset({"admitted", ""});
-  reloads_.Preset({"ok"});
-  reloads_.Preset({"failed"});
-}
+      node_train_seconds_(metrics::ExponentialBuckets(0.01, 4, 11), {"node"}),
+      health_(clock) {}
 
 void MasterMetrics::RoundCompleted(double seconds, size_t completed,
                                    size_t /*selected*/) {
@@ -32,20 +28,6 @@ void MasterMetrics::ModelBytes(uint64_t sent, uint64_t received) {
 
 void MasterMetrics::NodeTrained(const std::string& node, double seconds) {
   node_train_seconds_.Observe({node}, seconds);
-}
-
-void MasterMetrics::RecordAdmission(bool admitted, const std::string& reason) {
-  admissions_.Add({admitted ? "admitted" : "refused",
-                   admitted ? "" : (reason.empty() ? "unknown" : reason)});
-}
-
-void MasterMetrics::RecordReload(bool ok, const std::string& error) {
-  reloads_.Add({ok ? "ok" : "failed"});
-  if (!ok) SetLastError("reload: " + error);
-}
-
-void MasterMetrics::SetLastError(const std::string& error) {
-  last_error_.Set(error, clock_->Now());
 }
 
 std::string MasterMetrics::Render(int64_t running, int64_t queued) const {
@@ -74,10 +56,9 @@ std::string MasterMetrics::Render(int64_t running, int64_t queued) const {
   admissions_.Render(&out, "dsfl_admissions_total",
                      "Dataspace admission decisions: admitted, or refused "
                      "by reason.");
-  reloads_.Render(&out, "dsfl_reloads_total",
-                  "Reloads of the TLS files (SIGHUP), by result.");
-  last_error_.Render(&out, "dsfl_last_error",
-                     "The last error (1 when there was one).");
+  health_.Render(&out, "dsfl_reloads_total",
+                 "Reloads of the TLS files (SIGHUP), by result.",
+                 "dsfl_last_error");
   return out.text();
 }
 

@@ -13,8 +13,8 @@
 
 #include "common/clock.h"
 #include "common/metrics/counter.h"
+#include "common/metrics/daemon_health.h"
 #include "common/metrics/histogram.h"
-#include "common/metrics/last_error.h"
 
 namespace dsfl::master {
 
@@ -34,18 +34,21 @@ class MasterMetrics {
   void NodeTrained(const std::string& node, double seconds);
   // A dataspace admission decision for a node: admitted, or refused with
   // the reason's name (e.g. "negotiation_terminated", "tls_key_not_bound").
-  void RecordAdmission(bool admitted, const std::string& reason);
+  void RecordAdmission(bool admitted, const std::string& reason) {
+    admissions_.Record(admitted, reason);
+  }
   // A SIGHUP reload of the TLS files; a failure also becomes the last
   // error.
-  void RecordReload(bool ok, const std::string& error = "");
-  void SetLastError(const std::string& error);
+  void RecordReload(bool ok, const std::string& error = "") {
+    health_.RecordReload(ok, error);
+  }
+  void SetLastError(const std::string& error) { health_.SetLastError(error); }
 
   // Prometheus text format; `running` and `queued` are gauges from the
   // store's view at scrape time.
   std::string Render(int64_t running, int64_t queued) const;
 
  private:
-  const Clock* clock_;
   metrics::Counter jobs_submitted_;
   metrics::Counter jobs_finished_{{"state"}};
   metrics::Counter rounds_;
@@ -55,9 +58,8 @@ class MasterMetrics {
   metrics::Counter nodes_dropped_{{"reason"}};
   metrics::Counter bytes_sent_;
   metrics::Counter bytes_received_;
-  metrics::Counter admissions_{{"decision", "reason"}};
-  metrics::Counter reloads_{{"result"}};
-  metrics::LastError last_error_;
+  metrics::DecisionCounter admissions_;
+  metrics::DaemonHealth health_;
 };
 
 }  // namespace dsfl::master

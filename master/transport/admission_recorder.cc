@@ -1,5 +1,6 @@
 #include "master/transport/admission_recorder.h"
 
+#include <mutex>
 #include <set>
 #include <utility>
 
@@ -60,17 +61,29 @@ Status AdmissionRecorder::Record(const char* type, const std::string& subject,
 void AdmissionRecorder::Say(const edc::SlaveDataset& dataset,
                             const std::string& text) {
   if (listener_ != nullptr) {
-    listener_->OnJobMessage(absl::StrCat(NameOf(dataset), ": ", text));
+    listener_->OnJobMessage(absl::StrCat(NameOfLocked(dataset), ": ", text));
   }
 }
 
 std::string AdmissionRecorder::NameOf(const edc::SlaveDataset& dataset) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return NameOfLocked(dataset);
+}
+
+std::vector<std::string> AdmissionRecorder::refusals() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return refusals_;
+}
+
+std::string AdmissionRecorder::NameOfLocked(
+    const edc::SlaveDataset& dataset) const {
   auto it = names_.find({dataset.participant_id, dataset.dataset_id});
   return it != names_.end() ? it->second
                             : ParticipantName(dataset.participant_id);
 }
 
 Status AdmissionRecorder::OnDiscovered(const edc::SlaveDiscovery& discovery) {
+  std::lock_guard<std::mutex> lock(mu_);
   // Names: the DID's last segment; the whole DID when two participants
   // share it; "/<dataset>" when a participant advertises several.
   std::map<std::string, std::set<std::string>> dids_of_name;
@@ -91,7 +104,7 @@ Status AdmissionRecorder::OnDiscovered(const edc::SlaveDiscovery& discovery) {
   }
   nlohmann::json candidates = nlohmann::json::array();
   for (const edc::SlaveDataset& dataset : discovery.slaves) {
-    candidates.push_back({{"id", NameOf(dataset)},
+    candidates.push_back({{"id", NameOfLocked(dataset)},
                           {"did", dataset.participant_id},
                           {"dataset", dataset.dataset_id},
                           {"endpoint", dataset.slave_endpoint},
@@ -122,6 +135,7 @@ Status AdmissionRecorder::OnDiscovered(const edc::SlaveDiscovery& discovery) {
 }
 
 Status AdmissionRecorder::OnCandidate(const edc::CandidateNode& node) {
+  std::lock_guard<std::mutex> lock(mu_);
   const edc::SlaveDataset& dataset = node.dataset;
   const std::string& did = dataset.participant_id;
   const bool negotiated = node.reached == edc::AdmissionStep::kVerify;
@@ -180,8 +194,9 @@ Status AdmissionRecorder::OnCandidate(const edc::CandidateNode& node) {
     }
   }
   if (!node.admitted()) {
-    return Refused(dataset, StageOf(node.reached), ReasonText(node.refusal),
-                   identity::MessageWithoutReason(node.refusal));
+    return RefusedLocked(dataset, StageOf(node.reached),
+                         ReasonText(node.refusal),
+                         identity::MessageWithoutReason(node.refusal));
   }
   return absl::OkStatus();
 }
@@ -189,6 +204,7 @@ Status AdmissionRecorder::OnCandidate(const edc::CandidateNode& node) {
 Status AdmissionRecorder::TlsBound(const edc::SlaveDataset& dataset,
                                    const tls::PeerIdentity& peer,
                                    const identity::TlsBinding& binding) {
+  std::lock_guard<std::mutex> lock(mu_);
   const bool by_key =
       binding.kind == identity::TlsBindingKind::kKeyInDidDocument;
   nlohmann::json details = {
@@ -209,6 +225,7 @@ Status AdmissionRecorder::TlsBound(const edc::SlaveDataset& dataset,
 Status AdmissionRecorder::TlsNotBound(const edc::SlaveDataset& dataset,
                                       const std::string& peer_sha256,
                                       const Status& refusal) {
+  std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json details = {
       {"result", "not_bound"},
       {"reason", ReasonText(refusal)},
@@ -222,6 +239,7 @@ Status AdmissionRecorder::TlsNotBound(const edc::SlaveDataset& dataset,
 Status AdmissionRecorder::AuthorizeAnswered(
     const edc::SlaveDataset& dataset, const AuthorizeCall& call,
     const StatusOr<AuthorizeAnswer>& answer) {
+  std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json details = {{"model_sha256", call.model_sha256},
                             {"agreement_id", call.agreement_id},
                             {"endpoint", dataset.slave_endpoint}};
@@ -243,14 +261,17 @@ Status AdmissionRecorder::AuthorizeAnswered(
 Status AdmissionRecorder::Admitted(const edc::SlaveDataset& dataset,
                                    const std::string& agreement_id,
                                    const std::string& session_id) {
+  std::lock_guard<std::mutex> lock(mu_);
   DSFL_RETURN_IF_ERROR(Record(audit::events::kAdmissionGranted,
                               dataset.participant_id,
                               {{"agreement_id", agreement_id},
                                {"endpoint", dataset.slave_endpoint},
                                {"did", dataset.participant_id},
-                               {"node", NameOf(dataset)},
+                               {"node", NameOfLocked(dataset)},
                                {"dataset", dataset.dataset_id}}));
-  if (listener_ != nullptr) listener_->OnAdmission(NameOf(dataset), true, "");
+  if (listener_ != nullptr) {
+    listener_->OnAdmission(NameOfLocked(dataset), true, "");
+  }
   Say(dataset, absl::StrCat("admitted, session ", session_id));
   return absl::OkStatus();
 }
@@ -259,17 +280,25 @@ Status AdmissionRecorder::Refused(const edc::SlaveDataset& dataset,
                                   const std::string& stage,
                                   const std::string& reason,
                                   const std::string& message) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return RefusedLocked(dataset, stage, reason, message);
+}
+
+Status AdmissionRecorder::RefusedLocked(const edc::SlaveDataset& dataset,
+                                        const std::string& stage,
+                                        const std::string& reason,
+                                        const std::string& message) {
   refusals_.push_back(
-      absl::StrCat(NameOf(dataset), ": ", reason, ": ", message));
+      absl::StrCat(NameOfLocked(dataset), ": ", reason, ": ", message));
   DSFL_RETURN_IF_ERROR(Record(audit::events::kAdmissionRefused,
                               dataset.participant_id,
                               {{"reason", reason},
                                {"stage", stage},
                                {"message", message},
-                               {"node", NameOf(dataset)},
+                               {"node", NameOfLocked(dataset)},
                                {"dataset", dataset.dataset_id}}));
   if (listener_ != nullptr) {
-    listener_->OnAdmission(NameOf(dataset), false, reason);
+    listener_->OnAdmission(NameOfLocked(dataset), false, reason);
   }
   Say(dataset,
       absl::StrCat("refused at ", stage, " (", reason, "): ", message));

@@ -24,11 +24,16 @@
 //
 // Errors: the audit sink's (the caller stops: fail closed).
 // Ownership: borrows the sink (required) and listener (may be null).
-// Threading: one thread at a time.
+// Threading: thread-safe; calls are serialised by an internal mutex (held
+// while the sink and listener are called, so neither may call back into
+// the recorder). Admission of several nodes runs concurrently, so their
+// records interleave in completion order; each node's own records keep
+// their step order.
 #ifndef DSFL_MASTER_TRANSPORT_ADMISSION_RECORDER_H_
 #define DSFL_MASTER_TRANSPORT_ADMISSION_RECORDER_H_
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -79,13 +84,22 @@ class AdmissionRecorder : public edc::AdmissionObserver {
 
   // The node's name (see above).
   std::string NameOf(const edc::SlaveDataset& dataset) const;
-  // "<name>: <reason>: <message>" for every refused node, in order.
-  const std::vector<std::string>& refusals() const { return refusals_; }
+  // "<name>: <reason>: <message>" for every refused node, in the order
+  // the refusals were recorded.
+  std::vector<std::string> refusals() const;
 
  private:
   Status Record(const char* type, const std::string& subject,
                 nlohmann::json details);
   void Say(const edc::SlaveDataset& dataset, const std::string& text);
+  std::string NameOfLocked(const edc::SlaveDataset& dataset) const;
+  Status RefusedLocked(const edc::SlaveDataset& dataset,
+                       const std::string& stage, const std::string& reason,
+                       const std::string& message);
+
+  // Serialises every public call: the audit records and progress lines of
+  // one call stay together, and the listener sees one call at a time.
+  mutable std::mutex mu_;
 
   audit::AuditSink* audit_;
   JobListener* listener_;

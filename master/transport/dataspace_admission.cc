@@ -1,10 +1,14 @@
 #include "master/transport/dataspace_admission.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
+#include <system_error>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -20,6 +24,11 @@
 
 namespace dsfl::master {
 namespace {
+
+// Nodes connected and authorised at once (edc::MasterAdmission has the
+// same bound for negotiation and verification).
+constexpr size_t kMaxParallelAdmissions =
+    edc::MasterAdmissionOptions::kDefaultMaxParallelAdmissions;
 
 bool Cancelled(const DataspaceAdmissionDeps& deps) {
   return deps.cancel != nullptr && deps.cancel->cancelled();
@@ -60,9 +69,51 @@ class CancellableWait final : public Clock, public edc::Sleeper {
   bool woken_ = false;
 };
 
+// Calls fn(0..count-1) on min(count, max_threads) threads, each index once;
+// the first error stops the indices not yet started and is returned once
+// every thread has been joined (also on error).
+Status ForEachBounded(size_t count, size_t max_threads,
+                      const std::function<Status(size_t)>& fn) {
+  std::mutex mu;
+  Status first;
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  auto work = [&] {
+    for (;;) {
+      if (stop.load()) return;
+      const size_t i = next.fetch_add(1);
+      if (i >= count) return;
+      Status status = fn(i);
+      if (!status.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first.ok()) first = std::move(status);
+        stop.store(true);
+      }
+    }
+  };
+  const size_t threads = std::min(count, std::max<size_t>(1, max_threads));
+  if (threads <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> workers;
+    workers.reserve(threads);
+    for (size_t t = 0; t < threads; ++t) {
+      try {
+        workers.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // No more threads: the ones started take every index.
+      }
+    }
+    if (workers.empty()) work();
+    for (std::thread& worker : workers) worker.join();
+  }
+  return first;
+}
+
 // Steps 4-5 for one node that passed steps 1-3. Returns the node admitted,
 // or std::nullopt after recording its refusal; an error only when the
-// master must stop (audit log).
+// master must stop (audit log). Admit() runs concurrently for different
+// nodes: it keeps no per-call state in members (the recorder serialises).
 class NodeAdmitter {
  public:
   NodeAdmitter(const JobSpec& spec, const DataspaceAdmissionDeps& deps,
@@ -245,13 +296,22 @@ StatusOr<std::vector<AdmittedNode>> AdmitDataspaceNodes(
 
   NodeAdmitter admitter(spec, deps, participant.get(), &files, &recorder,
                         clock);
-  std::vector<AdmittedNode> admitted;
+  std::vector<const edc::CandidateNode*> passed;
   for (const edc::CandidateNode& node : report->nodes) {
-    if (!node.admitted()) continue;
-    DSFL_ASSIGN_OR_RETURN(std::optional<AdmittedNode> result,
-                          admitter.Admit(node));
+    if (node.admitted()) passed.push_back(&node);
+  }
+  // Steps 4-5 for every node at once (bounded); results in discovery order.
+  std::vector<std::optional<AdmittedNode>> results(passed.size());
+  DSFL_RETURN_IF_ERROR(ForEachBounded(
+      passed.size(), kMaxParallelAdmissions, [&](size_t i) -> Status {
+        if (Cancelled(deps)) return absl::CancelledError("job cancelled");
+        DSFL_ASSIGN_OR_RETURN(results[i], admitter.Admit(*passed[i]));
+        return absl::OkStatus();
+      }));
+  if (Cancelled(deps)) return absl::CancelledError("job cancelled");
+  std::vector<AdmittedNode> admitted;
+  for (std::optional<AdmittedNode>& result : results) {
     if (result) admitted.push_back(*std::move(result));
-    if (Cancelled(deps)) return absl::CancelledError("job cancelled");
   }
   const size_t candidates = report->nodes.size();
   if (deps.listener != nullptr) {

@@ -26,8 +26,13 @@
 // InvalidArgument naming the config field for a bad dataspace section
 // (unreadable key or CA) or TLS file; the connector's error when the
 // federated catalog cannot be read; Cancelled; the audit log's error.
-// Blocks the calling thread (HTTPS, gRPC). Not for concurrent use of one
-// `deps`.
+// Steps 2-3 and steps 4-5 each run for up to 8 nodes at once
+// (edc::MasterAdmissionOptions::kDefaultMaxParallelAdmissions), on threads
+// joined before this returns (also on error or cancellation); the result
+// keeps discovery order. A cancelled job stops waiting at once (negotiation
+// back-off and gRPC calls). Blocks the calling thread (HTTPS, gRPC). Not
+// for concurrent use of one `deps`; an injected clock and sleeper must be
+// thread-safe, and deps.listener is called one call at a time.
 #ifndef DSFL_MASTER_TRANSPORT_DATASPACE_ADMISSION_H_
 #define DSFL_MASTER_TRANSPORT_DATASPACE_ADMISSION_H_
 

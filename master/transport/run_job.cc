@@ -1,9 +1,8 @@
 #include "master/transport/run_job.h"
 
-#include <filesystem>
-
 #include "common/audit/audit_log.h"
 #include "master/analytics/transport/run_analysis_job.h"
+#include "master/core/job_audit_log.h"
 #include "master/transport/connect_nodes.h"
 
 namespace dsfl::master {
@@ -24,13 +23,8 @@ StatusOr<JobResult> RunJob(const JobSpec& spec, JobListener* listener,
         "slaves: the job lists no slaves (and has no dataspace section)");
   }
   // The master's signed audit log and its key live with the job's output.
-  std::error_code ec;
-  std::filesystem::create_directories(spec.output_dir, ec);
-  const std::filesystem::path dir(spec.output_dir);
-  DSFL_ASSIGN_OR_RETURN(
-      std::unique_ptr<audit::AuditLog> log,
-      audit::OpenNodeAuditLog((dir / "audit.jsonl").string(),
-                              (dir / "audit-key.pem").string(), "master"));
+  DSFL_ASSIGN_OR_RETURN(std::unique_ptr<audit::AuditLog> log,
+                        OpenJobAuditLog(spec.output_dir));
   // Connecting (for a dataspace job: admission) happens inside Run(),
   // after job.submitted, recorded in the same log.
   JobRunner runner(spec, NodeConnector(ConnectGrpcNodes), &SystemClock(),

@@ -51,7 +51,12 @@ std::string ShortMethodName(const std::string& full_method) {
 grpc::experimental::Interceptor*
 RpcMetricsInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new RpcMetricsInterceptor(ShortMethodName(info->method()), metrics_);
+  // The label comes from the caller's request line: only our own services'
+  // methods get their name, so a caller cannot grow the label set.
+  const std::string full_method = info->method() ? info->method() : "";
+  const bool ours = full_method.rfind("/dsfl.v1.", 0) == 0;
+  return new RpcMetricsInterceptor(ours ? ShortMethodName(full_method) : "other",
+                                   metrics_);
 }
 
 }  // namespace dsfl::slave

@@ -5,35 +5,17 @@
 namespace dsfl::slave {
 
 SlaveMetrics::SlaveMetrics(const Clock* clock)
-    : clock_(clock),
-      started_(clock->Now()),
+    : started_(clock->Now()),
       // 10 ms .. ~3 h: one local training round, tiny to very large.
-      training_seconds_(metrics::ExponentialBuckets(0.01, 4, 11)) {
+      training_seconds_(metrics::ExponentialBuckets(0.01, 4, 11)),
+      health_(clock) {
   evaluations_.Preset({"ok"});
   evaluations_.Preset({"failed"});
-  authorizations_.Preset({"admitted", ""});
-  reloads_.Preset({"ok"});
-  reloads_.Preset({"failed"});
 }
 
 void SlaveMetrics::RecordRpc(const std::string& method,
                              const std::string& code) {
   rpcs_.Add({method, code});
-}
-
-void SlaveMetrics::RecordAuthorization(bool admitted,
-                                       const std::string& reason) {
-  authorizations_.Add({admitted ? "admitted" : "refused",
-                       admitted ? "" : (reason.empty() ? "unknown" : reason)});
-}
-
-void SlaveMetrics::RecordReload(bool ok, const std::string& error) {
-  reloads_.Add({ok ? "ok" : "failed"});
-  if (!ok) SetLastError("reload: " + error);
-}
-
-void SlaveMetrics::SetLastError(const std::string& text) {
-  last_error_.Set(text, clock_->Now());
 }
 
 void SlaveMetrics::OnTrain(const TrainObservation& train) {
@@ -76,10 +58,9 @@ std::string SlaveMetrics::Render() const {
   authorizations_.Render(&out, "dsfl_slave_authorizations_total",
                          "Authorize decisions: admitted, or refused by "
                          "reason.");
-  reloads_.Render(&out, "dsfl_slave_reloads_total",
-                  "Reloads of policy and credentials (SIGHUP), by result.");
-  last_error_.Render(&out, "dsfl_slave_last_error",
-                     "The last error (1 when there was one).");
+  health_.Render(&out, "dsfl_slave_reloads_total",
+                 "Reloads of policy and credentials (SIGHUP), by result.",
+                 "dsfl_slave_last_error");
   out.Family("dsfl_slave_start_time_seconds", "gauge",
              "Unix time the slave started.");
   out.Sample("dsfl_slave_start_time_seconds",

@@ -32,8 +32,8 @@
 
 #include "common/clock.h"
 #include "common/metrics/counter.h"
+#include "common/metrics/daemon_health.h"
 #include "common/metrics/histogram.h"
-#include "common/metrics/last_error.h"
 #include "slave/core/core_observer.h"
 
 namespace dsfl::slave {
@@ -48,11 +48,15 @@ class SlaveMetrics final : public CoreObserver {
   void RecordRpc(const std::string& method, const std::string& code);
   // One Authorize decision: admitted, or refused with its reason name
   // (identity::ReasonName, e.g. "model_not_allowed"; "" when admitted).
-  void RecordAuthorization(bool admitted, const std::string& reason);
+  void RecordAuthorization(bool admitted, const std::string& reason) {
+    authorizations_.Record(admitted, reason);
+  }
   // One SIGHUP reload of policy and credentials; a failure also becomes
   // the last error.
-  void RecordReload(bool ok, const std::string& error = "");
-  void SetLastError(const std::string& text);
+  void RecordReload(bool ok, const std::string& error = "") {
+    health_.RecordReload(ok, error);
+  }
+  void SetLastError(const std::string& text) { health_.SetLastError(text); }
 
   // CoreObserver.
   void OnTrain(const TrainObservation& train) override;
@@ -63,7 +67,6 @@ class SlaveMetrics final : public CoreObserver {
   std::string Render() const;
 
  private:
-  const Clock* clock_;
   absl::Time started_;
   metrics::Counter rpcs_{{"method", "code"}};
   metrics::Counter rounds_trained_;
@@ -73,9 +76,8 @@ class SlaveMetrics final : public CoreObserver {
   metrics::Counter initialized_;
   metrics::Counter bytes_received_;
   metrics::Counter bytes_sent_;
-  metrics::Counter authorizations_{{"decision", "reason"}};
-  metrics::Counter reloads_{{"result"}};
-  metrics::LastError last_error_;
+  metrics::DecisionCounter authorizations_;
+  metrics::DaemonHealth health_;
 };
 
 }  // namespace dsfl::slave

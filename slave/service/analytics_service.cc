@@ -26,7 +26,8 @@ grpc::ServerUnaryReactor* AnalyticsService::Run(
   auto task = [this, reactor, rpc, job_id, gated = std::move(gated), auth,
                work = std::move(work)]() mutable {
     if (gate_ != nullptr) {
-      const GateResult admitted = gate_->Check(auth.get(), gated);
+      const GateResult admitted =
+          gate_->CheckAnalysis(gate_->Check(auth.get(), gated));
       if (!admitted.allowed) {
         reactor->Finish(dsfl::wire::ToGrpc(gate_->Deny(gated, admitted)));
         return;

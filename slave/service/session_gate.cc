@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_event.h"
 #include "common/tls/grpc_credentials.h"
+#include "master/core/job_spec.h"
 #include "spdlog/spdlog.h"
 
 namespace dsfl::slave {
@@ -33,13 +34,16 @@ GateResult SessionGate::Check(const grpc::AuthContext* auth,
                               const GatedCall& call) const {
   GateResult result;
   if (!enabled()) return result;
+  // The id is the caller's: messages (answered, logged, audited) carry it
+  // clipped.
+  const std::string job_id = Clip(call.job_id);
   StatusOr<tls::PeerIdentity> peer =
       auth == nullptr ? StatusOr<tls::PeerIdentity>(
                             absl::UnauthenticatedError("call is not over TLS"))
                       : tls::PeerFromContext(*auth);
   if (!peer.ok()) {
     return Refused(std::move(result), "no_peer_certificate",
-                   absl::StrCat("job '", call.job_id,
+                   absl::StrCat("job '", job_id,
                                 "': the caller has no TLS client certificate (",
                                 peer.status().message(), ")"));
   }
@@ -54,20 +58,20 @@ GateResult SessionGate::Check(const grpc::AuthContext* auth,
   switch (check.problem) {
     case SessionProblem::kNoSession:
     case SessionProblem::kUnknownSession:
-      message = absl::StrCat("no admitted session for job '", call.job_id,
+      message = absl::StrCat("no admitted session for job '", job_id,
                              "' from this peer; call Authorize first");
       break;
     case SessionProblem::kWrongJob:
       message = absl::StrCat("the session was admitted for another job, not '",
-                             call.job_id, "'; call Authorize for this job");
+                             job_id, "'; call Authorize for this job");
       break;
     case SessionProblem::kWrongPeer:
       message = absl::StrCat(
-          "the session of job '", call.job_id,
+          "the session of job '", job_id,
           "' was admitted to another TLS peer; call Authorize first");
       break;
     case SessionProblem::kExpired:
-      message = absl::StrCat("the session of job '", call.job_id,
+      message = absl::StrCat("the session of job '", job_id,
                              "' expired (idle); call Authorize again");
       break;
     case SessionProblem::kNone:
@@ -90,9 +94,24 @@ GateResult SessionGate::CheckModel(
                    expected, ")"));
 }
 
+GateResult SessionGate::CheckAnalysis(GateResult admitted) const {
+  if (!admitted.allowed || !admitted.session.has_value()) return admitted;
+  const std::string& granted = admitted.session->grant.model_sha256;
+  for (auto type : {analytics::AnalysisSpec::Type::kCox,
+                    analytics::AnalysisSpec::Type::kKaplanMeier,
+                    analytics::AnalysisSpec::Type::kConcordance}) {
+    if (granted == master::AnalysisSha256(type)) return admitted;
+  }
+  return Refused(
+      std::move(admitted), "model_not_allowed",
+      absl::StrCat("the session was admitted for the model sha256 ", granted,
+                   ", not for an exact analysis; call "
+                   "Authorize for the analysis job"));
+}
+
 Status SessionGate::Deny(const GatedCall& call,
                          const GateResult& result) const {
-  spdlog::warn("job '{}': {} refused: {} [{}]", call.job_id, call.rpc,
+  spdlog::warn("job '{}': {} refused: {} [{}]", Clip(call.job_id), call.rpc,
                result.message, result.reason);
   if (audit_ != nullptr) {
     nlohmann::json details = {{"rpc", call.rpc},

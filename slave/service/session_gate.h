@@ -3,7 +3,8 @@
 // jobs"). A call of job J is admitted only if it carries the session id an
 // Authorize of J returned to the same TLS peer (the SHA-256 of the client
 // certificate); InitializeModel, Train and Evaluate must also carry the
-// very model that Authorize admitted (training::ModelDefinitionSha256).
+// very model that Authorize admitted (training::ModelDefinitionSha256);
+// analytics queries, a session admitted for an analysis (CheckAnalysis).
 //
 // Without sessions (no "dataspace" section: a static federation) every
 // call passes and nothing is checked.
@@ -62,6 +63,11 @@ class SessionGate {
   // disabled gate unchanged.
   GateResult CheckModel(GateResult admitted,
                         const training::ModelDefinition& model) const;
+  // For an analytics call admitted by Check(): refuses (reason
+  // model_not_allowed) a session that was admitted for anything but an
+  // exact analysis (master::AnalysisSha256 of one of its types), e.g. one
+  // admitted to train a model. Passes through like CheckModel().
+  GateResult CheckAnalysis(GateResult admitted) const;
   // Audits the refusal `result` of `call` and returns the status to answer
   // (PERMISSION_DENIED; INTERNAL if the audit log cannot record it).
   // Blocks on the audit log: call it on a worker thread.

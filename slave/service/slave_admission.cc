@@ -417,6 +417,18 @@ AuthorizeOutcome SlaveAdmission::Authorize(
   grant.privacy = request.privacy;
   StatusOr<AdmittedSession> session = deps_.sessions->Admit(std::move(grant));
   if (!session.ok()) return trail.Decided(session.status());
+  // A Reload() that committed while this call ran revoked the sessions its
+  // policy refuses, perhaps before this one existed. Commit() swaps the
+  // runtime before revoking, so a session created after its revocation
+  // pass sees the new runtime here.
+  if (const std::shared_ptr<Runtime> now = runtime();
+      now != rt && !PolicyAdmits(now->config, session->grant)) {
+    deps_.sessions->Revoke(session->session_id);
+    return trail.Decided(identity::Refuse(
+        identity::Reason::kModelNotAllowed,
+        "the policy was reloaded during Authorize and no longer admits this "
+        "model or these privacy settings"));
+  }
   AuthorizeOutcome admitted = trail.Decided(absl::OkStatus());
   if (!admitted.error.ok()) {
     deps_.sessions->Revoke(session->session_id);

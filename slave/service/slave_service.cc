@@ -155,11 +155,12 @@ class TrainReactor final
     spdlog::info("job '{}' round {}: training on {} parameters",
                  call_.job.job_id, call_.job.round, global_.values.size());
     const auto start = std::chrono::steady_clock::now();
+    // The core takes the received model: it is freed when training returns
+    // (so a slave holds one model while its update streams out, not two),
+    // or, for the noop model, returned as the update without a copy.
     auto outcome = service_->core()->Train(
-        call_, global_, token_.get()->flag(),
+        call_, std::move(global_), token_.get()->flag(),
         [this](int64_t epoch, double loss) { PostProgress(epoch, loss); });
-    // The received model is no longer needed: free it before the update
-    // streams out, so a slave holds one model while sending, not two.
     global_ = FlatModel();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)

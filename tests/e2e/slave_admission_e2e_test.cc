@@ -680,7 +680,10 @@ TEST_F(SlaveAdmissionE2eTest, AdmittedThenEveryJobCallWorksWithTheSession) {
   grpc::Status evaluated =
       Evaluate(*stub, Job("happy", session, 1), CoxModel(), global);
   EXPECT_TRUE(evaluated.ok()) << evaluated.error_message();
-  EXPECT_TRUE(Summary("master", "happy", session).ok());
+  // A session admitted to train a model is not one for analyses: those are
+  // admitted by their own hash (master::AnalysisSha256).
+  ExpectDenied(Summary("master", "happy", session), "happy", "Summary",
+               "model_not_allowed");
 
   std::vector<std::string> events = Events(Audit("happy"));
   for (const char* expected :
@@ -689,7 +692,8 @@ TEST_F(SlaveAdmissionE2eTest, AdmittedThenEveryJobCallWorksWithTheSession) {
     EXPECT_NE(std::find(events.begin(), events.end(), expected), events.end())
         << expected;
   }
-  EXPECT_EQ(std::count(events.begin(), events.end(), "call.refused"), 0);
+  // Only the Summary above was refused.
+  EXPECT_EQ(std::count(events.begin(), events.end(), "call.refused"), 1);
 }
 
 TEST_F(SlaveAdmissionE2eTest, JobCallsWithoutASessionAreRefused) {

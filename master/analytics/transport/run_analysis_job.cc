@@ -11,6 +11,7 @@
 #include "master/analytics/analysis_audit.h"
 #include "master/analytics/analysis_report.h"
 #include "master/analytics/transport/grpc_analytics_client.h"
+#include "master/core/job_audit_log.h"
 #include "master/transport/dataspace_admission.h"
 #include "spdlog/spdlog.h"
 
@@ -117,13 +118,8 @@ StatusOr<AnalysisJobResult> RunAnalysisJob(const master::JobSpec& spec,
   }
   // The master's signed audit log and its key live with the job's output,
   // as for a training job (master/transport/run_job.cc).
-  std::error_code ec;
-  std::filesystem::create_directories(spec.output_dir, ec);
-  const std::filesystem::path dir(spec.output_dir);
-  DSFL_ASSIGN_OR_RETURN(
-      std::unique_ptr<audit::AuditLog> log,
-      audit::OpenNodeAuditLog((dir / "audit.jsonl").string(),
-                              (dir / "audit-key.pem").string(), "master"));
+  DSFL_ASSIGN_OR_RETURN(std::unique_ptr<audit::AuditLog> log,
+                        master::OpenJobAuditLog(spec.output_dir));
   auto result = RunAnalysisJob(spec, listener, cancel, log.get());
   Status closed = log->Close();
   if (result.ok() && !closed.ok()) return closed;

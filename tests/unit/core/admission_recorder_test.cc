@@ -4,6 +4,11 @@
 // refusals with their stage and reason, and fail-closed on audit errors.
 #include "master/transport/admission_recorder.h"
 
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
 #include "connector-adapters/identity/refusal.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -254,6 +259,69 @@ TEST(AdmissionRecorderTest, FailsClosedWhenTheLogCannotRecord) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
   EXPECT_THAT(status.message(), HasSubstr("audit log: disk full"));
   EXPECT_TRUE(messages.lines.empty());  // nothing reported as done
+}
+
+// Counts listener calls that overlap another one (there must be none).
+class OverlapListener final : public JobListener {
+ public:
+  void OnJobMessage(const std::string&) override { Enter(); }
+  void OnAdmission(const std::string&, bool, const std::string&) override {
+    Enter();
+  }
+  std::atomic<int> overlaps{0};
+  std::atomic<int> calls{0};
+
+ private:
+  void Enter() {
+    if (inside_.fetch_add(1) != 0) ++overlaps;
+    for (int i = 0; i < 50; ++i) std::this_thread::yield();
+    ++calls;
+    inside_.fetch_sub(1);
+  }
+  std::atomic<int> inside_{0};
+};
+
+TEST(AdmissionRecorderTest, ConcurrentNodesAreRecordedOneCallAtATime) {
+  audit::MemoryAuditSink sink;
+  OverlapListener listener;
+  AdmissionRecorder recorder(&sink, &listener, "job-1", "lung");
+  constexpr int kNodes = 8;
+  constexpr int kCalls = 40;
+  std::vector<edc::SlaveDataset> datasets;
+  for (int n = 0; n < kNodes; ++n) {
+    datasets.push_back(Dataset(absl::StrCat(kA, n), "lung", "h:1"));
+  }
+  ASSERT_TRUE(recorder.OnDiscovered({datasets, {}}).ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int n = 0; n < kNodes; ++n) {
+    threads.emplace_back([&, n] {
+      for (int i = 0; i < kCalls; ++i) {
+        if (!recorder
+                 .Refused(datasets[n], "connect", "unavailable",
+                          absl::StrCat(i))
+                 .ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(listener.overlaps.load(), 0);
+  // One discovery message per node and the summary, plus two calls
+  // (OnAdmission, OnJobMessage) per refusal.
+  EXPECT_GE(listener.calls.load(), 2 * kNodes * kCalls);
+  const auto events = sink.events();
+  ASSERT_EQ(events.size(), 1u + kNodes * kCalls);  // discovery.result first
+  // Each node's records keep their order.
+  std::map<std::string, int> next;
+  for (size_t e = 1; e < events.size(); ++e) {
+    const std::string node = events[e].details["node"];
+    EXPECT_EQ(events[e].details["message"], absl::StrCat(next[node]++));
+  }
+  EXPECT_EQ(next.size(), static_cast<size_t>(kNodes));
+  EXPECT_EQ(recorder.refusals().size(), static_cast<size_t>(kNodes * kCalls));
 }
 
 }  // namespace

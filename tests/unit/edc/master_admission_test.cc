@@ -10,6 +10,12 @@
 
 #include <openssl/hmac.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "common/crypto/base64url.h"
 #include "connector-adapters/edc/slave_dataset.h"
@@ -176,14 +182,15 @@ class MasterAdmissionTest : public ::testing::Test {
                         .dump());
   }
 
-  StatusOr<AdmissionReport> Run(AdmissionObserver* observer = nullptr) {
+  StatusOr<AdmissionReport> Run(AdmissionObserver* observer = nullptr,
+                                Sleeper* sleeper = nullptr) {
     identity::DidWebResolver resolver(&fetcher_, {});
     identity::PresentationVerifier verifier(&resolver, nullptr, &clock_);
     identity::PresentationQueryClient dcp(&fetcher_, &resolver, master_.get(),
                                           kMaster, &clock_);
     MasterAdmission admission(connector_.get(), &dcp, &verifier, &clock_,
-                              &sleeper_);
-    MasterAdmissionOptions options;
+                              sleeper != nullptr ? sleeper : &sleeper_);
+    MasterAdmissionOptions options = options_;
     options.master_did = kMaster;
     options.trusted_issuers = {{kIssuer, {"MembershipCredential"}}};
     options.required_types = {"MembershipCredential"};
@@ -215,6 +222,33 @@ class MasterAdmissionTest : public ::testing::Test {
     FakeClock* clock_;
   };
 
+  // The catalog lists `count` dsfl datasets, "slot-0".., each of its own
+  // participant did:web:hospital-<i>.example.org (only hospital-a has a DID
+  // document, so the others are refused at verification).
+  void AdvertiseSlots(int count) {
+    nlohmann::json catalogs = nlohmann::json::array();
+    for (int i = 0; i < count; ++i) {
+      nlohmann::json catalog = HospitalCatalog()[0];
+      catalog["participantId"] = ParticipantOf(i);
+      catalog["dataset"][0]["@id"] = absl::StrCat("slot-", i);
+      catalog["dataset"][0]["id"] = absl::StrCat("slot-", i);
+      catalogs.push_back(catalog);
+    }
+    fetcher_.Answer(absl::StrCat(kMgmt, "/catalogs/request?flatten=false"), 200,
+                    catalogs.dump());
+  }
+  static std::string ParticipantOf(int i) {
+    return absl::StrCat("did:web:hospital-", i, ".example.org");
+  }
+  int NegotiationsStarted() const {
+    int started = 0;
+    for (const identity::HttpRequest& request : fetcher_.requests()) {
+      started += request.url == absl::StrCat(kMgmt, "/contractnegotiations");
+    }
+    return started;
+  }
+
+  MasterAdmissionOptions options_;
   FakeFetcher fetcher_;
   FakeClock clock_{Unix(kNow + 10)};
   ClockSleeper sleeper_{&clock_};
@@ -399,6 +433,215 @@ TEST_F(MasterAdmissionTest, AnObserverErrorStopsTheRunBeforeNegotiating) {
     EXPECT_THAT(request.url, ::testing::Not(HasSubstr("contractnegotiations")));
   }
   EXPECT_TRUE(observer.candidates.empty());
+}
+
+// Counts the threads inside Admit() between negotiation and verification
+// (options.access_token is called there): each caller waits until `target`
+// callers are inside at once, or 10 s (then the test fails: admissions ran
+// one after the other).
+class Gate {
+ public:
+  explicit Gate(int target) : target_(target) {}
+  std::string Enter(const std::string& /*participant*/) {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++inside_;
+    max_inside_ = std::max(max_inside_, inside_);
+    cv_.notify_all();
+    if (!cv_.wait_for(lock, std::chrono::seconds(10),
+                      [this] { return inside_ >= target_ || released_; })) {
+      timed_out_ = true;
+    }
+    released_ = true;  // Later callers (beyond the bound) pass at once.
+    --inside_;
+    return "";
+  }
+  int max_inside() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return max_inside_;
+  }
+  bool timed_out() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return timed_out_;
+  }
+
+ private:
+  const int target_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  int inside_ = 0;
+  int max_inside_ = 0;
+  bool released_ = false;
+  bool timed_out_ = false;
+};
+
+std::vector<std::string> DatasetIds(const std::vector<CandidateNode>& nodes) {
+  std::vector<std::string> ids;
+  for (const CandidateNode& node : nodes)
+    ids.push_back(node.dataset.dataset_id);
+  return ids;
+}
+
+TEST_F(MasterAdmissionTest, AdmitsDatasetsConcurrentlyInDiscoveryOrder) {
+  AdvertiseSlots(3);
+  Gate gate(3);
+  options_.access_token = [&gate](const std::string& did) {
+    return gate.Enter(did);
+  };
+  RecordingObserver observer;
+  StatusOr<AdmissionReport> report = Run(&observer);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(gate.timed_out());
+  EXPECT_EQ(gate.max_inside(), 3);
+  EXPECT_THAT(DatasetIds(report->nodes),
+              ElementsAre("slot-0", "slot-1", "slot-2"));
+  EXPECT_EQ(observer.candidates.size(), 3u);
+  EXPECT_EQ(NegotiationsStarted(), 3);
+}
+
+TEST_F(MasterAdmissionTest, NoMoreThanMaxParallelAdmissionsAtOnce) {
+  AdvertiseSlots(5);
+  options_.max_parallel_admissions = 2;
+  Gate gate(2);
+  options_.access_token = [&gate](const std::string& did) {
+    return gate.Enter(did);
+  };
+  StatusOr<AdmissionReport> report = Run();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(gate.timed_out());
+  EXPECT_EQ(gate.max_inside(), 2);
+  EXPECT_THAT(DatasetIds(report->nodes),
+              ElementsAre("slot-0", "slot-1", "slot-2", "slot-3", "slot-4"));
+  EXPECT_EQ(NegotiationsStarted(), 5);
+}
+
+TEST_F(MasterAdmissionTest, OneAtATimeRunsOnTheCallersThread) {
+  AdvertiseSlots(3);
+  options_.max_parallel_admissions = 1;
+  std::vector<std::thread::id> threads;
+  options_.access_token = [&threads](const std::string&) {
+    threads.push_back(std::this_thread::get_id());
+    return std::string();
+  };
+  StatusOr<AdmissionReport> report = Run();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(threads, ElementsAre(std::this_thread::get_id(),
+                                   std::this_thread::get_id(),
+                                   std::this_thread::get_id()));
+}
+
+// The observer sees candidates as they finish; the report keeps discovery
+// order whatever the timing.
+class CountingObserver final : public AdmissionObserver {
+ public:
+  Status OnDiscovered(const SlaveDiscovery&) override {
+    return absl::OkStatus();
+  }
+  Status OnCandidate(const CandidateNode& node) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    seen_.push_back(node.dataset.dataset_id);
+    cv_.notify_all();
+    return fail_ ? absl::InternalError("audit log: disk full")
+                 : absl::OkStatus();
+  }
+  // Waits (10 s at most) until `count` candidates were seen.
+  bool WaitFor(size_t count) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10),
+                        [&] { return seen_.size() >= count; });
+  }
+  std::vector<std::string> seen() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seen_;
+  }
+  bool fail_ = false;
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::string> seen_;
+};
+
+TEST_F(MasterAdmissionTest, TheFirstDatasetFinishingLastStaysFirst) {
+  AdvertiseSlots(3);
+  CountingObserver observer;
+  std::atomic<bool> waited{false};
+  options_.access_token = [&](const std::string& did) {
+    if (did == ParticipantOf(0)) waited = observer.WaitFor(2);
+    return std::string();
+  };
+  StatusOr<AdmissionReport> report = Run(&observer);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(waited.load());
+  EXPECT_THAT(observer.seen(),
+              ElementsAre(::testing::_, ::testing::_, "slot-0"));
+  EXPECT_THAT(DatasetIds(report->nodes),
+              ElementsAre("slot-0", "slot-1", "slot-2"));
+}
+
+TEST_F(MasterAdmissionTest, AnObserverErrorStopsNewAdmissionsAndJoins) {
+  AdvertiseSlots(6);
+  options_.max_parallel_admissions = 2;
+  CountingObserver observer;
+  observer.fail_ = true;
+  StatusOr<AdmissionReport> report = Run(&observer);
+  ASSERT_FALSE(report.ok());
+  EXPECT_THAT(report.status().message(), HasSubstr("disk full"));
+  // One failed call, then nothing: the other worker's node is not
+  // reported, and no worker starts another negotiation.
+  EXPECT_EQ(observer.seen().size(), 1u);
+  EXPECT_LE(NegotiationsStarted(), 2);
+}
+
+// Blocks every negotiation's back-off until the test opens it; then the
+// clock jumps past the negotiation timeout (what a cancelled job's clock
+// does, master/transport/dataspace_admission.cc).
+class GateSleeper final : public Sleeper {
+ public:
+  explicit GateSleeper(FakeClock* clock) : clock_(clock) {}
+  void SleepFor(absl::Duration) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++sleeping_;
+    cv_.notify_all();
+    cv_.wait_for(lock, std::chrono::seconds(10), [this] { return open_; });
+    --sleeping_;
+  }
+  bool WaitForSleepers(int count) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10),
+                        [&] { return sleeping_ >= count; });
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    clock_->Advance(absl::Hours(1));
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  FakeClock* clock_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int sleeping_ = 0;
+  bool open_ = false;
+};
+
+TEST_F(MasterAdmissionTest, StalledNegotiationsWaitTogetherAndEndTogether) {
+  AdvertiseSlots(3);
+  fetcher_.Answer(absl::StrCat(kMgmt, kNegotiation, "/state"), 200,
+                  StateJson("REQUESTED"));
+  GateSleeper sleeper(&clock_);
+  StatusOr<AdmissionReport> report;
+  std::thread run([&] { report = Run(nullptr, &sleeper); });
+  // All three negotiations are waiting at once, not one after the other.
+  const bool all_waiting = sleeper.WaitForSleepers(3);
+  sleeper.Open();
+  run.join();
+  EXPECT_TRUE(all_waiting);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->nodes.size(), 3u);
+  for (const CandidateNode& node : report->nodes) {
+    EXPECT_EQ(ReasonOf(node.refusal), Reason::kAgreementPending);
+  }
 }
 
 }  // namespace
