@@ -1,15 +1,11 @@
 #include "common/metrics/last_error.h"
 
+#include "common/utf8.h"
+
 namespace dsfl::metrics {
 
 void LastError::Set(std::string_view text, absl::Time when) {
-  if (text.size() > kMaxBytes) {
-    size_t cut = kMaxBytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-      --cut;  // do not split a UTF-8 sequence
-    }
-    text = text.substr(0, cut);
-  }
+  text = Utf8Prefix(text, kMaxBytes);
   std::lock_guard<std::mutex> lock(mu_);
   text_ = std::string(text);
   time_ = when;

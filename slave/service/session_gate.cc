@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_event.h"
+#include "common/utf8.h"
 #include "common/tls/grpc_credentials.h"
 #include "master/core/job_spec.h"
 #include "spdlog/spdlog.h"
@@ -10,15 +11,7 @@ namespace dsfl::slave {
 namespace {
 
 // Network-provided ids go into the log clipped, so a peer cannot bloat it.
-std::string Clip(const std::string& text) {
-  size_t cut = 200;
-  if (text.size() <= cut) return text;
-  // Never inside a UTF-8 sequence.
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-    --cut;
-  }
-  return text.substr(0, cut) + "...";
-}
+std::string Clip(const std::string& text) { return ClipUtf8(text, 200); }
 
 GateResult Refused(GateResult result, std::string reason, std::string message) {
   result.allowed = false;

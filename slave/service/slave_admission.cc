@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/audit/audit_event.h"
+#include "common/utf8.h"
 #include "common/tls/openssl_util.h"
 #include "common/tls/pem_files.h"
 #include "connector-adapters/edc/participant.h"
@@ -31,15 +32,10 @@ constexpr size_t kMaxIdBytes = 512;
 constexpr size_t kMaxPrivacySettings = 64;
 constexpr size_t kMaxSettingBytes = 256;
 
-// Network-provided text goes into the log clipped (never inside a UTF-8
-// sequence), so a peer cannot bloat it.
+// Network-provided text goes into the log clipped, so a peer cannot bloat
+// it.
 std::string Clip(const std::string& text, size_t max = 200) {
-  if (text.size() <= max) return text;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-    --cut;
-  }
-  return text.substr(0, cut) + "...";
+  return ClipUtf8(text, max);
 }
 
 bool IsLowerHex64(const std::string& text) {
