@@ -2,10 +2,10 @@
 
 #include <sys/socket.h>
 
-#include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/http_listener.h"
 #include "common/metrics/prometheus_text.h"
 #include "httplib.h"
 #include "spdlog/spdlog.h"
@@ -47,7 +47,7 @@ StatusOr<ListenAddress> ParseListenAddress(const std::string& listen,
 
 struct MetricsHttpServer::Impl {
   httplib::Server server;
-  std::thread thread;
+  std::unique_ptr<HttpListener> listener;  // declared after: stops first
   int port = 0;
 };
 
@@ -87,15 +87,10 @@ StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
                              "text/plain");
         return httplib::Server::HandlerResponse::Handled;
       });
-  impl->port = address.port == 0
-                   ? impl->server.bind_to_any_port(address.host)
-                   : (impl->server.bind_to_port(address.host, address.port)
-                          ? address.port
-                          : -1);
-  if (impl->port <= 0) {
-    return absl::UnavailableError(
-        absl::StrCat(field, ": cannot bind ", listen));
-  }
+  DSFL_ASSIGN_OR_RETURN(
+      impl->listener,
+      HttpListener::Start(&impl->server, address.host, address.port, field));
+  impl->port = impl->listener->port();
   spdlog::info("{}: metrics on http://{}:{}/metrics", field,
                address.host.find(':') == std::string::npos
                    ? address.host
@@ -107,11 +102,6 @@ StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
         "machine",
         field, listen);
   }
-  httplib::Server* server = &impl->server;
-  impl->thread = std::thread([server] { server->listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs: wait for it, so that a
-  // Stop() right after Start() cannot hang.
-  while (!impl->server.is_running()) std::this_thread::yield();
   return std::unique_ptr<MetricsHttpServer>(
       new MetricsHttpServer(std::move(impl)));
 }
@@ -119,9 +109,7 @@ StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
 int MetricsHttpServer::port() const { return impl_->port; }
 
 void MetricsHttpServer::Stop() {
-  if (impl_ == nullptr || !impl_->thread.joinable()) return;
-  impl_->server.stop();
-  impl_->thread.join();
+  if (impl_ != nullptr && impl_->listener != nullptr) impl_->listener->Stop();
 }
 
 }  // namespace dsfl::metrics

@@ -9,19 +9,17 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <charconv>
-#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <optional>
 #include <regex>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/http_listener.h"
 #include "common/sha256.h"
 #include "connector-adapters/dataproxy/csv_data_source.h"
 #include "connector-adapters/dataproxy/data_proxy_protocol.h"
@@ -136,16 +134,10 @@ struct DevDataProxyServer::Impl {
   std::atomic<int> port{0};
   std::atomic<uint64_t> pages_served{0};
 
-  std::mutex mu;  // Guards state, server and thread.
+  std::mutex mu;  // Guards state, server and listener.
   enum class State { kCreated, kRunning, kStopped } state = State::kCreated;
   std::unique_ptr<httplib::SSLServer> server;
-  std::thread thread;
-
-  // Start() waits until the server thread is in its accept loop.
-  std::mutex ready_mu;
-  std::condition_variable ready_cv;
-  bool accepting = false;
-  bool listen_returned = false;
+  std::unique_ptr<HttpListener> listener;  // declared after: stops first
 
   bool SetUpSslContext(SSL_CTX& ctx) const {
     // Raise the floor to TLS 1.2 but never lower a stricter process-wide
@@ -306,48 +298,18 @@ Status DevDataProxyServer::Start() {
               [&impl](const httplib::Request& req, httplib::Response& res) {
                 impl.HandleDataset(req, res);
               });
-  // httplib calls new_task_queue once its accept loop is running; from then
-  // on stop() is effective, so Start() waits for it.
   const size_t workers = impl.config.worker_threads;
-  server->new_task_queue = [&impl, workers] {
-    {
-      std::lock_guard<std::mutex> ready(impl.ready_mu);
-      impl.accepting = true;
-    }
-    impl.ready_cv.notify_all();
-    return new httplib::ThreadPool(workers);
-  };
-  const std::string& address = impl.config.bind_address;
-  errno = 0;
-  int port =
-      impl.config.port == 0
-          ? server->bind_to_any_port(address)
-          : (server->bind_to_port(address, impl.config.port) ? impl.config.port
-                                                             : -1);
-  if (port <= 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot bind the data proxy to ", address, ":", impl.config.port, ": ",
-        errno != 0 ? std::strerror(errno) : "bind failed"));
-  }
+  server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   impl.server = std::move(server);
-  impl.thread = std::thread([&impl] {
-    impl.server->listen_after_bind();
-    {
-      std::lock_guard<std::mutex> ready(impl.ready_mu);
-      impl.listen_returned = true;
-    }
-    impl.ready_cv.notify_all();
-  });
-  std::unique_lock<std::mutex> ready(impl.ready_mu);
-  impl.ready_cv.wait(
-      ready, [&impl] { return impl.accepting || impl.listen_returned; });
-  if (!impl.accepting) {
-    ready.unlock();
-    impl.thread.join();
+  auto listener =
+      HttpListener::Start(impl.server.get(), impl.config.bind_address,
+                          impl.config.port, "the data proxy");
+  if (!listener.ok()) {
     impl.state = Impl::State::kStopped;
-    return absl::InternalError("data proxy server failed to start listening");
+    return listener.status();
   }
-  impl.port = port;
+  impl.listener = *std::move(listener);
+  impl.port = impl.listener->port();
   impl.state = Impl::State::kRunning;
   return absl::OkStatus();
 }
@@ -356,8 +318,7 @@ void DevDataProxyServer::Stop() {
   Impl& impl = *impl_;
   std::lock_guard<std::mutex> lock(impl.mu);
   if (impl.state != Impl::State::kRunning) return;
-  impl.server->stop();
-  impl.thread.join();
+  impl.listener->Stop();
   impl.state = Impl::State::kStopped;
 }
 

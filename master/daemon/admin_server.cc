@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/http_listener.h"
 #include "common/metrics/metrics_http_server.h"
 #include "common/metrics/prometheus_text.h"
 #include "common/sha256.h"
@@ -61,7 +62,7 @@ struct AdminServer::Impl {
   NodeProber prober;
   Sha256Digest token_digest;
   std::unique_ptr<httplib::SSLServer> server;
-  std::thread thread;
+  std::unique_ptr<HttpListener> listener;  // declared after: stops first
   int port = 0;
 
   bool Authorized(const httplib::Request& request) const {
@@ -182,29 +183,17 @@ StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
   }
   impl->server->set_socket_options(metrics::ExclusivePortSocketOptions);
   impl->Routes();
-  impl->port = options.port == 0
-                   ? impl->server->bind_to_any_port(options.bind)
-                   : (impl->server->bind_to_port(options.bind, options.port)
-                          ? options.port
-                          : -1);
-  if (impl->port <= 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "admin.listen: cannot bind ", options.bind, ":", options.port));
-  }
-  httplib::SSLServer* server = impl->server.get();
-  impl->thread = std::thread([server] { server->listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs: wait for it, so that a
-  // Stop() right after Start() cannot hang.
-  while (!impl->server->is_running()) std::this_thread::yield();
+  DSFL_ASSIGN_OR_RETURN(impl->listener,
+                        HttpListener::Start(impl->server.get(), options.bind,
+                                            options.port, "admin.listen"));
+  impl->port = impl->listener->port();
   return std::unique_ptr<AdminServer>(new AdminServer(std::move(impl)));
 }
 
 int AdminServer::port() const { return impl_->port; }
 
 void AdminServer::Stop() {
-  if (impl_ == nullptr || !impl_->thread.joinable()) return;
-  impl_->server->stop();
-  impl_->thread.join();
+  if (impl_ != nullptr && impl_->listener != nullptr) impl_->listener->Stop();
 }
 
 }  // namespace dsfl::master
