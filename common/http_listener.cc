@@ -26,14 +26,16 @@ StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(
   // it accepts (and from which stop() ends it), whatever the queue is.
   listener->make_queue_ = server->new_task_queue;
   server->new_task_queue = [self]() -> httplib::TaskQueue* {
+    httplib::TaskQueue* queue =
+        self->make_queue_
+            ? self->make_queue_()
+            : new httplib::ThreadPool(CPPHTTPLIB_THREAD_POOL_COUNT);
     {
       std::lock_guard<std::mutex> lock(self->mu_);
       self->accepting_ = true;
     }
     self->cv_.notify_all();
-    return self->make_queue_
-               ? self->make_queue_()
-               : new httplib::ThreadPool(CPPHTTPLIB_THREAD_POOL_COUNT);
+    return queue;
   };
   listener->thread_ = std::thread([self] {
     self->server_->listen_after_bind();
