@@ -21,6 +21,15 @@ GateResult Refused(GateResult result, std::string reason, std::string message) {
   return result;
 }
 
+bool IsAnalysisGrant(const std::string& granted) {
+  for (auto type : {analytics::AnalysisSpec::Type::kCox,
+                    analytics::AnalysisSpec::Type::kKaplanMeier,
+                    analytics::AnalysisSpec::Type::kConcordance}) {
+    if (granted == master::AnalysisSha256(type)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 GateResult SessionGate::Check(const grpc::AuthContext* auth,
@@ -90,16 +99,22 @@ GateResult SessionGate::CheckModel(
 GateResult SessionGate::CheckAnalysis(GateResult admitted) const {
   if (!admitted.allowed || !admitted.session.has_value()) return admitted;
   const std::string& granted = admitted.session->grant.model_sha256;
-  for (auto type : {analytics::AnalysisSpec::Type::kCox,
-                    analytics::AnalysisSpec::Type::kKaplanMeier,
-                    analytics::AnalysisSpec::Type::kConcordance}) {
-    if (granted == master::AnalysisSha256(type)) return admitted;
-  }
+  if (IsAnalysisGrant(granted)) return admitted;
   return Refused(
       std::move(admitted), "model_not_allowed",
       absl::StrCat("the session was admitted for the model sha256 ", granted,
                    ", not for an exact analysis; call "
                    "Authorize for the analysis job"));
+}
+
+GateResult SessionGate::CheckTraining(GateResult admitted) const {
+  if (!admitted.allowed || !admitted.session.has_value()) return admitted;
+  const std::string& granted = admitted.session->grant.model_sha256;
+  if (!IsAnalysisGrant(granted)) return admitted;
+  return Refused(
+      std::move(admitted), "model_not_allowed",
+      absl::StrCat("the session was admitted for an exact analysis (sha256 ",
+                   granted, "), not to train a model"));
 }
 
 Status SessionGate::Deny(const GatedCall& call,

@@ -68,6 +68,10 @@ class SessionGate {
   // exact analysis (master::AnalysisSha256 of one of its types), e.g. one
   // admitted to train a model. Passes through like CheckModel().
   GateResult CheckAnalysis(GateResult admitted) const;
+  // For a training-side call that carries no model (ComputeMoments): the
+  // converse, refusing (model_not_allowed) a session admitted for an exact
+  // analysis. Passes through like CheckModel().
+  GateResult CheckTraining(GateResult admitted) const;
   // Audits the refusal `result` of `call` and returns the status to answer
   // (PERMISSION_DENIED; INTERNAL if the audit log cannot record it).
   // Blocks on the audit log: call it on a worker thread.

@@ -616,7 +616,8 @@ grpc::ServerUnaryReactor* SlaveService::ComputeMoments(
   if (!pool_->Submit([this, reactor, request, response, auth] {
         const GatedCall gated{"ComputeMoments", request->job().job_id(),
                               request->job().session_id()};
-        const GateResult admitted = gate_->Check(auth.get(), gated);
+        const GateResult admitted =
+            gate_->CheckTraining(gate_->Check(auth.get(), gated));
         if (!admitted.allowed) {
           reactor->Finish(wire::ToGrpc(gate_->Deny(gated, admitted)));
           return;

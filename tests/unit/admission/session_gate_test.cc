@@ -91,5 +91,25 @@ TEST(SessionGateTest, AnalyticsNeedASessionAdmittedForAnAnalysis) {
   EXPECT_EQ(gate.CheckAnalysis(earlier).reason, "no_session");
 }
 
+// The converse for ComputeMoments: an analysis session cannot start the
+// training side.
+TEST(SessionGateTest, TrainingCallsRefuseAnAnalysisSession) {
+  SessionGate gate(nullptr, nullptr);
+  const std::string model(64, 'a');
+  EXPECT_TRUE(gate.CheckTraining(AdmittedFor(model)).allowed);
+  const std::string cox =
+      master::AnalysisSha256(analytics::AnalysisSpec::Type::kCox);
+  const GateResult refused = gate.CheckTraining(AdmittedFor(cox));
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.reason, "model_not_allowed");
+  EXPECT_FALSE(refused.session.has_value());
+  EXPECT_THAT(refused.message, HasSubstr(cox));
+  EXPECT_TRUE(gate.CheckTraining(GateResult()).allowed);
+  GateResult earlier;
+  earlier.allowed = false;
+  earlier.reason = "session_wrong_peer";
+  EXPECT_EQ(gate.CheckTraining(earlier).reason, "session_wrong_peer");
+}
+
 }  // namespace
 }  // namespace dsfl::slave
