@@ -9,18 +9,15 @@
 // temporary file renamed into place) and prints one line
 // "dsfl-dataproxy listening on <base_url>" to stdout. Exit status 0 after a
 // clean stop, 1 on errors (printed to stderr, never containing the token).
-#include <pthread.h>
-#include <signal.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "common/model_file.h"
+#include "common/signals.h"
 #include "common/status.h"
 #include "common/tls/tls_policy.h"
 #include "connector-adapters/dataproxy/dev_data_proxy_server.h"
@@ -40,27 +37,7 @@ struct Flags {
   std::string path = "/v1/dataset";
 };
 
-Status WritePortFile(const std::string& path, int port) {
-  const std::string tmp = absl::StrCat(path, ".tmp.", getpid());
-  std::FILE* file = std::fopen(tmp.c_str(), "w");
-  if (file == nullptr) {
-    return absl::UnavailableError(absl::StrCat("cannot write port file '", tmp,
-                                               "': ", std::strerror(errno)));
-  }
-  bool ok = std::fprintf(file, "%d\n", port) > 0;
-  ok = std::fflush(file) == 0 && ok;
-  ok = fsync(fileno(file)) == 0 && ok;
-  ok = std::fclose(file) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    std::remove(tmp.c_str());
-    return absl::UnavailableError(absl::StrCat("cannot write port file '", path,
-                                               "': ", std::strerror(err)));
-  }
-  return absl::OkStatus();
-}
-
-Status Run(const Flags& flags, const sigset_t& stop_signals) {
+Status Run(const Flags& flags) {
   // Same TLS policy as every dsfl process (docs/security.md): TLS 1.3 only.
   DSFL_RETURN_IF_ERROR(tls::RequireTls13ProcessWide());
   DevDataProxyServerConfig config;
@@ -78,7 +55,8 @@ Status Run(const Flags& flags, const sigset_t& stop_signals) {
                         DevDataProxyServer::Create(std::move(config)));
   DSFL_RETURN_IF_ERROR(server->Start());
   if (!flags.port_file.empty()) {
-    Status written = WritePortFile(flags.port_file, server->port());
+    Status written = WriteFileAtomically(flags.port_file,
+                                         absl::StrCat(server->port(), "\n"));
     if (!written.ok()) {
       server->Stop();
       return written;
@@ -87,8 +65,7 @@ Status Run(const Flags& flags, const sigset_t& stop_signals) {
   std::printf("dsfl-dataproxy listening on %s (%s)\n",
               server->base_url().c_str(), server->Describe().c_str());
   std::fflush(stdout);
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  const int signal_number = WaitForTerminationSignal();
   std::fprintf(stderr, "dsfl-dataproxy: stopping on signal %d\n",
                signal_number);
   server->Stop();
@@ -126,15 +103,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  // Block the stop signals before any thread exists so that every thread
-  // inherits the mask and only sigwait() receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-  dsfl::Status status = dsfl::dataproxy::Run(flags, stop_signals);
+  // Before any thread exists, so that every thread inherits the mask.
+  dsfl::BlockTerminationSignals();
+  dsfl::Status status = dsfl::dataproxy::Run(flags);
   if (!status.ok()) {
     std::fprintf(stderr, "dsfl-dataproxy: %s\n", status.ToString().c_str());
     return 1;

@@ -11,22 +11,18 @@
 // each atomically (a temporary file renamed into place, manifest first),
 // then prints "dsfl-devspace listening on <base_url>". Exit status 0 after a
 // clean stop, 1 on errors (printed to stderr), 2 on usage errors.
-#include <pthread.h>
-#include <signal.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "common/model_file.h"
+#include "common/signals.h"
 #include "common/status.h"
+#include "common/tls/pem_files.h"
 #include "common/tls/tls_policy.h"
 #include "connector-adapters/devspace/dev_dataspace_server.h"
 
@@ -44,47 +40,13 @@ struct Flags {
   std::string manifest;
 };
 
-StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read ", what, " '", path, "'"));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-Status WriteAtomically(const std::string& path, const std::string& content) {
-  const std::string tmp = absl::StrCat(path, ".tmp.", getpid());
-  std::FILE* file = std::fopen(tmp.c_str(), "w");
-  if (file == nullptr) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot write '", tmp, "': ", std::strerror(errno)));
-  }
-  bool ok =
-      std::fwrite(content.data(), 1, content.size(), file) == content.size();
-  ok = std::fflush(file) == 0 && ok;
-  ok = fsync(fileno(file)) == 0 && ok;
-  ok = std::fclose(file) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    std::remove(tmp.c_str());
-    return absl::UnavailableError(
-        absl::StrCat("cannot write '", path, "': ", std::strerror(err)));
-  }
-  return absl::OkStatus();
-}
-
-Status Run(const Flags& flags, const sigset_t& stop_signals) {
+Status Run(const Flags& flags) {
   DSFL_RETURN_IF_ERROR(tls::RequireTls13ProcessWide());
   DSFL_ASSIGN_OR_RETURN(DevspaceConfig dataspace,
                         LoadDevspaceConfig(flags.participants));
   DevDataspaceServerConfig server;
-  DSFL_ASSIGN_OR_RETURN(server.certificate_pem,
-                        ReadFile(flags.cert, "certificate file"));
-  DSFL_ASSIGN_OR_RETURN(server.private_key_pem,
-                        ReadFile(flags.key, "key file"));
+  DSFL_ASSIGN_OR_RETURN(server.certificate_pem, tls::ReadPemFile(flags.cert));
+  DSFL_ASSIGN_OR_RETURN(server.private_key_pem, tls::ReadPemFile(flags.key));
   server.bind_address = flags.bind;
   server.port = flags.port;
   server.host_name = flags.host;
@@ -94,19 +56,18 @@ Status Run(const Flags& flags, const sigset_t& stop_signals) {
                                  &SystemClock()));
   DSFL_RETURN_IF_ERROR(devspace->Start());
   if (!flags.manifest.empty()) {
-    Status written = WriteAtomically(
+    Status written = WriteFileAtomically(
         flags.manifest, devspace->dataspace().Manifest().dump(2) + "\n");
     if (!written.ok()) return written;
   }
   if (!flags.port_file.empty()) {
-    Status written =
-        WriteAtomically(flags.port_file, absl::StrCat(devspace->port(), "\n"));
+    Status written = WriteFileAtomically(flags.port_file,
+                                         absl::StrCat(devspace->port(), "\n"));
     if (!written.ok()) return written;
   }
   std::printf("dsfl-devspace listening on %s\n", devspace->base_url().c_str());
   std::fflush(stdout);
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  const int signal_number = WaitForTerminationSignal();
   std::fprintf(stderr, "dsfl-devspace: stopping on signal %d\n", signal_number);
   devspace->Stop();
   return absl::OkStatus();
@@ -147,12 +108,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  dsfl::Status status = dsfl::devspace::Run(flags, stop_signals);
+  // Before any thread exists, so that every thread inherits the mask.
+  dsfl::BlockTerminationSignals();
+  dsfl::Status status = dsfl::devspace::Run(flags);
   if (!status.ok()) {
     std::fprintf(stderr, "dsfl-devspace: %s\n", status.ToString().c_str());
     return 1;
