@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/grpc_logging.h"
+#include "common/tls/grpc_credentials.h"
 #include "common/logging.h"
 #include "common/signals.h"
 #include "common/systemd/notify.h"
@@ -23,6 +24,7 @@ int RunMasterDaemon(const std::string& config_path, bool validate_only,
                     const std::string& log_format_flag) {
   BlockTerminationSignals();  // before any thread starts
   RouteGrpcLogsToSpdlog();
+  tls::SelectBoundedGrpcReadPath();  // before gRPC starts
   // The flag wins; otherwise the config's log_format once it is read.
   LogFormat log_format = LogFormat::kText;
   if (!log_format_flag.empty()) {

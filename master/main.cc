@@ -7,6 +7,7 @@
 
 #include "CLI/CLI.hpp"
 #include "common/grpc_logging.h"
+#include "common/tls/grpc_credentials.h"
 #include "common/logging.h"
 #include "common/signals.h"
 #include "common/systemd/notify.h"
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
 
   dsfl::BlockTerminationSignals();
   dsfl::RouteGrpcLogsToSpdlog();
+  dsfl::tls::SelectBoundedGrpcReadPath();  // before gRPC starts
   if (log_format == "json") {
     dsfl::SetLogFormat(dsfl::LogFormat::kJson, "dsfl-master");
   }

@@ -6,6 +6,7 @@
 
 #include "CLI/CLI.hpp"
 #include "common/grpc_logging.h"
+#include "common/tls/grpc_credentials.h"
 #include "common/logging.h"
 #include "common/signals.h"
 #include "common/systemd/notify.h"
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
 
   dsfl::BlockTerminationSignals();  // before any thread starts
   dsfl::RouteGrpcLogsToSpdlog();
+  dsfl::tls::SelectBoundedGrpcReadPath();  // before gRPC starts
   // The flag wins; otherwise the config's log_format once it is read.
   dsfl::LogFormat log_format = dsfl::LogFormat::kText;
   if (!log_format_flag.empty()) {

@@ -3,6 +3,7 @@
 #include <grpc/grpc.h>
 #include <grpc/grpc_security_constants.h>
 
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -105,6 +106,17 @@ StatusOr<PeerIdentity> PeerFromContext(const grpc::AuthContext& context) {
   return peer;
 }
 
+void SelectBoundedGrpcReadPath() {
+  constexpr const char* kVariable = "GRPC_EXPERIMENTS";
+  constexpr const char* kExperiment = "tcp_read_chunks";
+  const char* current = std::getenv(kVariable);
+  const std::string value = current == nullptr ? "" : current;
+  if (value.find(kExperiment) != std::string::npos) return;  // user's choice
+  const std::string updated =
+      absl::StrCat(value, value.empty() ? "" : ",", "-", kExperiment);
+  ::setenv(kVariable, updated.c_str(), /*overwrite=*/1);
+}
+
 grpc::ChannelArguments MakeChannelArguments(
     const std::string& ssl_target_name_override) {
   grpc::ChannelArguments args;
@@ -120,6 +132,7 @@ grpc::ChannelArguments MakeChannelArguments(
   args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
   args.SetInt(GRPC_ARG_HTTP2_MAX_FRAME_SIZE, kMaxFrameBytes);
+  args.SetInt(GRPC_ARG_TCP_MAX_READ_CHUNK_SIZE, kMaxReadChunkBytes);
   return args;
 }
 
@@ -140,6 +153,8 @@ void ApplyServerArguments(grpc::ServerBuilder* builder) {
   builder->AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES,
                               kStreamWindowBytes);
   builder->AddChannelArgument(GRPC_ARG_HTTP2_MAX_FRAME_SIZE, kMaxFrameBytes);
+  builder->AddChannelArgument(GRPC_ARG_TCP_MAX_READ_CHUNK_SIZE,
+                              kMaxReadChunkBytes);
 }
 
 }  // namespace dsfl::tls
