@@ -86,14 +86,15 @@ Status Measure(BenchFederation* federation, int64_t params, int repeat,
   call.data.held_out_fraction = 0.2;
   call.data.standardization.mean = {0.0};  // the master's job, done here
   call.data.standardization.stddev = {1.0};
-  FlatModel global;
-  global.spec = ModelSpec({TensorSpec{"weights", {params}}});
-  global.values.assign(static_cast<size_t>(params), 0.5f);
+  FlatModel flat;
+  flat.spec = ModelSpec({TensorSpec{"weights", {params}}});
+  flat.values.assign(static_cast<size_t>(params), 0.5f);
+  const HashedModel global(std::move(flat));
 
   std::vector<double> down, up, both;
   for (int r = 0; r <= repeat; ++r) {
-    master::StreamingAggregator aggregator(global.spec, chunk_bytes);
-    TimingSink sink(global.spec, &aggregator);
+    master::StreamingAggregator aggregator(global.model().spec, chunk_bytes);
+    TimingSink sink(global.model().spec, &aggregator);
     call.job.round = static_cast<uint32_t>(r + 1);
     const auto start = Clock::now();
     DSFL_RETURN_IF_ERROR(client->Train(call, global, &sink, {}));
@@ -133,6 +134,7 @@ int main(int argc, char** argv) {
   app.add_option("--bin-dir", options.bin_dir, "where dsfl-slave is");
   app.add_option("--work-parent", options.work_parent, "parent of work dir");
   CLI11_PARSE(app, argc, argv);
+  dsfl::tls::SelectBoundedGrpcReadPath();  // as the master does
   if (auto s = dsfl::tls::RequireTls13ProcessWide(); !s.ok()) {
     std::cerr << "dsfl-bench-transfer: " << s << "\n";
     return 1;

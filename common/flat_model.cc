@@ -108,10 +108,22 @@ Status ModelSpec::CheckSameAs(const ModelSpec& other) const {
   return absl::OkStatus();
 }
 
-std::string ModelDigestHex(const FlatModel& model) {
+Sha256Digest ModelDigest(const FlatModel& model) {
   Sha256 hash;
   hash.Update(model.values.data(), model.values.size() * sizeof(float));
-  return ToHex(hash.Finish());
+  return hash.Finish();
 }
+
+std::string ModelDigestHex(const FlatModel& model) {
+  return ToHex(ModelDigest(model));
+}
+
+HashedModel::HashedModel() : HashedModel(FlatModel()) {}
+
+HashedModel::HashedModel(FlatModel model)
+    : model_(std::move(model)), sha256_(ModelDigest(model_)) {}
+
+HashedModel::HashedModel(FlatModel model, const Sha256Digest& sha256)
+    : model_(std::move(model)), sha256_(sha256) {}
 
 }  // namespace dsfl

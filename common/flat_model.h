@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/sha256.h"
 #include "common/status.h"
 
 namespace dsfl {
@@ -60,9 +61,39 @@ struct FlatModel {
   std::vector<float> values;  // size == spec.total_numel()
 };
 
-// Lower-case hex SHA-256 of the model's raw little-endian float32 bytes: the
-// digest that the wire header, checkpoints and logs use for a model.
+// SHA-256 of the model's raw little-endian float32 bytes: the digest that
+// the wire header, checkpoints and logs use for a model.
+Sha256Digest ModelDigest(const FlatModel& model);
+// The same in lower-case hex.
 std::string ModelDigestHex(const FlatModel& model);
+
+// A model and its ModelDigest, computed (or verified) once by whoever made
+// the model and passed along with it, so that a model that is sent to many
+// peers, audited and checkpointed is hashed once: the master's global model
+// once per round (not once per slave), a slave's received model by the
+// stream check that verified it, a noop update not at all (it is the
+// received model). The model cannot be changed through this class, so the
+// digest cannot go stale. Thread-compatibility: a plain value.
+class HashedModel {
+ public:
+  // An empty model (and the digest of no bytes).
+  HashedModel();
+  // Hashes `model` (one SHA-256 pass over its payload).
+  explicit HashedModel(FlatModel model);
+  // Takes `sha256` as the ModelDigest of `model`: the caller has computed or
+  // verified it over exactly these bytes (e.g. ModelStreamReceiver::Finish).
+  HashedModel(FlatModel model, const Sha256Digest& sha256);
+
+  const FlatModel& model() const { return model_; }
+  const Sha256Digest& sha256() const { return sha256_; }
+  std::string sha256_hex() const { return ToHex(sha256_); }
+  // Gives up the model, e.g. to train from it without a copy.
+  FlatModel Release() && { return std::move(model_); }
+
+ private:
+  FlatModel model_;
+  Sha256Digest sha256_;
+};
 
 }  // namespace dsfl
 

@@ -92,8 +92,9 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents,
   });
 }
 
-Status WriteModelFile(const std::string& path, const FlatModel& model,
+Status WriteModelFile(const std::string& path, const HashedModel& hashed,
                       const nlohmann::json& metadata) {
+  const FlatModel& model = hashed.model();
   nlohmann::json meta = metadata;
   nlohmann::json tensors = nlohmann::json::array();
   for (const TensorSpec& t : model.spec.tensors()) {
@@ -103,7 +104,7 @@ Status WriteModelFile(const std::string& path, const FlatModel& model,
   const uint64_t total_bytes = model.values.size() * sizeof(float);
   meta["tensors"] = tensors;
   meta["total_bytes"] = total_bytes;
-  meta["sha256"] = ModelDigestHex(model);
+  meta["sha256"] = hashed.sha256_hex();
   const std::string header = meta.dump();
   const uint64_t header_size = header.size();
   return WriteAtomically(path, 0644, [&](int fd, const std::string& tmp) {

@@ -22,7 +22,9 @@
 
 namespace dsfl {
 
-Status WriteModelFile(const std::string& path, const FlatModel& model,
+// Writes `model` with `metadata` (plus its tensors, size and digest)
+// atomically to `path`.
+Status WriteModelFile(const std::string& path, const HashedModel& model,
                       const nlohmann::json& metadata);
 
 struct ModelFile {

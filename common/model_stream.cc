@@ -4,146 +4,33 @@
 
 #include <algorithm>
 #include <cstring>
-#include <random>
 
 #include "absl/strings/str_cat.h"
+#include "common/model_buffer_pool.h"
 
 namespace dsfl {
 
-StreamHeader MakeStreamHeader(const FlatModel& model, uint32_t chunk_bytes) {
+namespace {
+
+StreamHeader HeaderOf(const FlatModel& model, const Sha256Digest& sha256,
+                      uint32_t chunk_bytes) {
   StreamHeader header;
   header.spec = model.spec;
   header.total_bytes = model.values.size() * sizeof(float);
-  header.sha256 =
-      ModelDigestCache::Shared().Get(model.values.data(), header.total_bytes);
+  header.sha256 = sha256;
   header.chunk_bytes = chunk_bytes;
   return header;
 }
 
-uint64_t FastFingerprint(const void* data, size_t size) {
-  static constexpr uint64_t kUnkeyed[4] = {1, 2, 3, 4};
-  return FastFingerprint(data, size, kUnkeyed);
+}  // namespace
+
+StreamHeader MakeStreamHeader(const HashedModel& model,
+                              uint32_t chunk_bytes) {
+  return HeaderOf(model.model(), model.sha256(), chunk_bytes);
 }
 
-uint64_t FastFingerprint(const void* data, size_t size, const uint64_t key[4]) {
-  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-  const char* p = static_cast<const char*>(data);
-  uint64_t lane[4] = {key[0], key[1], key[2], key[3]};
-  size_t i = 0;
-  for (; i + 32 <= size; i += 32) {
-    uint64_t w[4];
-    std::memcpy(w, p + i, sizeof(w));
-    for (int k = 0; k < 4; ++k) {
-      lane[k] = (lane[k] ^ w[k]) * kMul;
-      lane[k] ^= lane[k] >> 29;
-    }
-  }
-  uint64_t h = size * kMul;
-  for (; i < size; ++i) h = (h ^ static_cast<unsigned char>(p[i])) * kMul;
-  for (uint64_t l : lane) {
-    h = (h ^ l) * kMul;
-    h ^= h >> 31;
-  }
-  return h;
-}
-
-ModelDigestCache::ModelDigestCache() {
-  std::random_device random;
-  for (uint64_t& k : key_) {
-    k = (uint64_t{random()} << 32) ^ random();
-  }
-}
-
-ModelDigestCache& ModelDigestCache::Shared() {
-  static ModelDigestCache* const cache = new ModelDigestCache();
-  return *cache;
-}
-
-uint64_t ModelDigestCache::Fingerprint(const void* data, size_t bytes) const {
-  return FastFingerprint(data, bytes, key_);
-}
-
-std::optional<Sha256Digest> ModelDigestCache::Find(const void* data,
-                                                   size_t bytes) {
-  return Find(data, bytes, Fingerprint(data, bytes));
-}
-
-std::optional<Sha256Digest> ModelDigestCache::Find(const void* data,
-                                                   size_t bytes,
-                                                   uint64_t fingerprint) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const Entry& e : entries_) {
-    if (e.data == data && e.bytes == bytes && e.fingerprint == fingerprint) {
-      return e.digest;
-    }
-  }
-  return std::nullopt;
-}
-
-Sha256Digest ModelDigestCache::Get(const void* data, size_t bytes) {
-  const uint64_t fingerprint = Fingerprint(data, bytes);
-  if (auto cached = Find(data, bytes, fingerprint)) return *cached;
-  Sha256 hash;
-  hash.Update(data, bytes);
-  const Sha256Digest digest = hash.Finish();
-  Insert(Entry{data, bytes, fingerprint, digest});
-  return digest;
-}
-
-void ModelDigestCache::Remember(const void* data, size_t bytes,
-                                const Sha256Digest& digest) {
-  Insert(Entry{data, bytes, Fingerprint(data, bytes), digest});
-}
-
-void ModelDigestCache::Insert(const Entry& entry) {
-  const void* data = entry.data;
-  const size_t bytes = entry.bytes;
-  std::lock_guard<std::mutex> lock(mu_);
-  // An older entry for the same buffer is stale now.
-  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
-                                [&](const Entry& e) {
-                                  return e.data == data && e.bytes == bytes;
-                                }),
-                 entries_.end());
-  entries_.push_front(entry);
-  while (entries_.size() > kEntries) entries_.pop_back();
-}
-
-StreamHeaderCache& StreamHeaderCache::Shared() {
-  static StreamHeaderCache* const cache = new StreamHeaderCache();
-  return *cache;
-}
-
-StreamHeader StreamHeaderCache::Get(const FlatModel& model,
-                                    uint32_t chunk_bytes) {
-  const float* data = model.values.data();
-  const size_t size = model.values.size();
-  const uint64_t fingerprint = FastFingerprint(data, size * sizeof(float));
-  auto matches = [&](const Entry& e) {
-    return e.data == data && e.size == size && e.fingerprint == fingerprint &&
-           e.chunk_bytes == chunk_bytes && e.header.spec == model.spec;
-  };
-  std::unique_lock<std::mutex> lock(mu_);
-  for (;;) {
-    auto it = std::find_if(entries_.begin(), entries_.end(), matches);
-    if (it == entries_.end()) break;
-    if (it->ready) return it->header;
-    ready_.wait(lock);  // another caller is computing this one
-  }
-  entries_.push_front(Entry{data, size, fingerprint, chunk_bytes, false, {}});
-  entries_.front().header.spec = model.spec;
-  while (entries_.size() > kEntries) entries_.pop_back();
-  lock.unlock();
-  StreamHeader header = MakeStreamHeader(model, chunk_bytes);
-  lock.lock();
-  for (Entry& e : entries_) {
-    if (matches(e) && !e.ready) {
-      e.header = header;
-      e.ready = true;
-    }
-  }
-  ready_.notify_all();
-  return header;
+StreamHeader MakeStreamHeader(const FlatModel& model, uint32_t chunk_bytes) {
+  return HeaderOf(model, ModelDigest(model), chunk_bytes);
 }
 
 ChunkCursor::ChunkCursor(const void* payload, uint64_t total_bytes,
@@ -182,10 +69,7 @@ void AdviseHugePages(void* data, size_t bytes) {
 
 FlatModelSink::FlatModelSink(const ModelSpec& spec) {
   model_.spec = spec;
-  const size_t n = spec.total_numel();
-  model_.values.reserve(n);  // allocates without touching the pages
-  AdviseHugePages(model_.values.data(), n * sizeof(float));
-  model_.values.resize(n);
+  model_.values = ModelBufferPool::Shared().Take(spec.total_numel());
 }
 
 Status FlatModelSink::Consume(uint64_t first_element, const char* values,
@@ -193,11 +77,6 @@ Status FlatModelSink::Consume(uint64_t first_element, const char* values,
   std::memcpy(model_.values.data() + first_element, values,
               count * sizeof(float));
   return absl::OkStatus();
-}
-
-void FlatModelSink::OnVerified(const Sha256Digest& digest) {
-  ModelDigestCache::Shared().Remember(
-      model_.values.data(), model_.values.size() * sizeof(float), digest);
 }
 
 namespace {
@@ -310,7 +189,6 @@ Status ModelStreamReceiver::OnChunk(uint64_t offset, std::string_view bytes,
   }
   hash_->Update(bytes.data(), bytes.size());
   next_offset_ += bytes.size();
-  sink_ = sink;
   return sink->Consume(first_element, bytes.data(), count);
 }
 
@@ -326,7 +204,6 @@ Status ModelStreamReceiver::Finish() {
         absl::StrCat("model digest mismatch: received sha256 ", ToHex(digest),
                      ", header says ", ToHex(header_.sha256)));
   }
-  if (sink_ != nullptr) sink_->OnVerified(digest);
   return absl::OkStatus();
 }
 

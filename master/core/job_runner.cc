@@ -193,7 +193,7 @@ StatusOr<FlatModel> JobRunner::InitialModel(const std::vector<Node>& nodes,
 }
 
 Status JobRunner::WriteCheckpoint(uint32_t round,
-                                  const FlatModel& model) const {
+                                  const HashedModel& model) const {
   std::filesystem::path dir =
       std::filesystem::path(spec_.output_dir) / "checkpoints";
   std::string path =
@@ -296,17 +296,18 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
         ec.message()));
   }
   DSFL_ASSIGN_OR_RETURN(std::vector<Node> nodes, ReachableNodes(cancel));
-  FlatModel global;
+  HashedModel global;
   uint32_t first_round = 1;
   if (resume != nullptr) {
     spec_.data.standardization = resume->standardization;
-    global = resume->global;
+    global = HashedModel(resume->global);
     first_round = resume->completed_rounds + 1;
     Message(absl::StrCat("resuming after round ", resume->completed_rounds,
                          " from its checkpoint"));
   } else {
     DSFL_RETURN_IF_ERROR(Standardize(&nodes, cancel));
-    DSFL_ASSIGN_OR_RETURN(global, InitialModel(nodes, cancel));
+    DSFL_ASSIGN_OR_RETURN(FlatModel initial, InitialModel(nodes, cancel));
+    global = HashedModel(std::move(initial));
   }
 
   FedAvgOptions fedavg;
@@ -344,7 +345,7 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
     report.selected = trained.nodes.size();
     report.completed = trained.completed;
     report.nodes = std::move(trained.nodes);
-    report.model_sha256 = ModelDigestHex(global);
+    report.model_sha256 = global.sha256_hex();
     const bool evaluate =
         round == spec_.rounds ||
         (spec_.evaluate_every > 0 && round % spec_.evaluate_every == 0);
@@ -389,7 +390,7 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
 
   result.model_path =
       (std::filesystem::path(spec_.output_dir) / "model.dsflm").string();
-  nlohmann::json final_details = {{"model_sha256", ModelDigestHex(global)},
+  nlohmann::json final_details = {{"model_sha256", global.sha256_hex()},
                                   {"rounds", spec_.rounds},
                                   {"path", result.model_path}};
   if (result.final_evaluation) {
@@ -403,8 +404,8 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
   DSFL_RETURN_IF_ERROR(WriteFileAtomically(
       (std::filesystem::path(spec_.output_dir) / "metrics.json").string(),
       HistoryJson(spec_, result.history).dump(2)));
-  result.model_sha256 = ModelDigestHex(global);
-  result.model = std::move(global);
+  result.model_sha256 = global.sha256_hex();
+  result.model = std::move(global).Release();
   return result;
 }
 

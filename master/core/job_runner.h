@@ -107,7 +107,7 @@ class JobRunner {
   Status Standardize(std::vector<Node>* nodes, CancellationToken* cancel);
   StatusOr<FlatModel> InitialModel(const std::vector<Node>& nodes,
                                    CancellationToken* cancel);
-  Status WriteCheckpoint(uint32_t round, const FlatModel& model) const;
+  Status WriteCheckpoint(uint32_t round, const HashedModel& model) const;
   void Message(const std::string& text);
   Status Audit(const char* type, std::optional<int64_t> round,
                nlohmann::json details);

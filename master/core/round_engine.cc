@@ -143,8 +143,9 @@ RoundEngine::RoundEngine(Strategy* strategy, RoundOptions options,
       listener_(listener) {}
 
 StatusOr<TrainRoundResult> RoundEngine::RunTraining(
-    uint32_t round, const TrainCall& base, const FlatModel& global,
+    uint32_t round, const TrainCall& base, const HashedModel& hashed_global,
     const std::vector<Node>& nodes, CancellationToken* job_cancel) {
+  const FlatModel& global = hashed_global.model();
   const absl::Time start = clock_->Now();
   std::map<std::string, SlaveClient*> by_id;
   std::vector<std::string> available;
@@ -176,8 +177,8 @@ StatusOr<TrainRoundResult> RoundEngine::RunTraining(
               AggregatingSink sink(round, outcome.node_id, global.spec,
                                    &aggregator, strategy_, listener_);
               outcome.model_bytes_sent = global.spec.byte_size();
-              outcome.status = by_id[selected[i]]->Train(call, global, &sink,
-                                                         call_options);
+              outcome.status = by_id[selected[i]]->Train(
+                  call, hashed_global, &sink, call_options);
               outcome.model_bytes_received = sink.bytes_received();
               if (sink.summary()) outcome.train = *sink.summary();
               if (listener_ != nullptr) listener_->OnNodeDone(round, outcome);
@@ -194,13 +195,13 @@ StatusOr<TrainRoundResult> RoundEngine::RunTraining(
         " selected slaves completed, min_clients is ", options_.min_clients,
         " (", DescribeFailures(result.nodes), ")"));
   }
-  result.global =
-      strategy_->NextGlobal(global, std::move(aggregator).Finish(global));
+  result.global = HashedModel(
+      strategy_->NextGlobal(global, std::move(aggregator).Finish(global)));
   return result;
 }
 
 StatusOr<EvalRoundResult> RoundEngine::RunEvaluation(
-    const EvaluateCall& call, const FlatModel& model,
+    const EvaluateCall& call, const HashedModel& model,
     const std::vector<Node>& nodes, CancellationToken* job_cancel) {
   EvalRoundResult result;
   result.nodes.resize(nodes.size());
@@ -214,7 +215,7 @@ StatusOr<EvalRoundResult> RoundEngine::RunEvaluation(
             &round_cancel, [&](size_t i) {
               NodeOutcome& outcome = result.nodes[i];
               outcome.node_id = nodes[i].id;
-              outcome.model_bytes_sent = model.spec.byte_size();
+              outcome.model_bytes_sent = model.model().spec.byte_size();
               auto eval = nodes[i].client->Evaluate(call, model, call_options);
               outcome.status = eval.status();
               if (eval.ok()) outcome.evaluation = *eval;

@@ -56,7 +56,7 @@ struct NodeOutcome {
 };
 
 struct TrainRoundResult {
-  FlatModel global;
+  HashedModel global;  // the next global model, hashed once here
   std::vector<NodeOutcome> nodes;  // in selection order
   size_t completed = 0;
   absl::Duration elapsed;
@@ -85,12 +85,12 @@ class RoundEngine {
               RoundListener* listener);
 
   StatusOr<TrainRoundResult> RunTraining(uint32_t round, const TrainCall& base,
-                                         const FlatModel& global,
+                                         const HashedModel& global,
                                          const std::vector<Node>& nodes,
                                          CancellationToken* job_cancel);
 
   StatusOr<EvalRoundResult> RunEvaluation(const EvaluateCall& call,
-                                          const FlatModel& model,
+                                          const HashedModel& model,
                                           const std::vector<Node>& nodes,
                                           CancellationToken* job_cancel);
 

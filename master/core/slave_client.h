@@ -82,11 +82,13 @@ class SlaveClient {
                                               const DataSpec& data,
                                               uint64_t seed,
                                               const CallOptions& options) = 0;
-  // Streams `global` to the slave and the update into `sink`.
-  virtual Status Train(const TrainCall& call, const FlatModel& global,
+  // Streams `global` to the slave and the update into `sink`. The digest
+  // travels with the model (one model is sent to every slave of a round and
+  // hashed once, by its owner).
+  virtual Status Train(const TrainCall& call, const HashedModel& global,
                        UpdateSink* sink, const CallOptions& options) = 0;
   virtual StatusOr<EvalSummary> Evaluate(const EvaluateCall& call,
-                                         const FlatModel& model,
+                                         const HashedModel& model,
                                          const CallOptions& options) = 0;
 };
 

@@ -36,13 +36,13 @@ StatusOr<FlatModel> InProcessSlaveClient::InitializeModel(
 }
 
 Status InProcessSlaveClient::Train(const TrainCall& call,
-                                   const FlatModel& global, UpdateSink* sink,
+                                   const HashedModel& global, UpdateSink* sink,
                                    const CallOptions& options) {
   DSFL_RETURN_IF_ERROR(CheckCall(options));
   static const std::atomic<bool> kNever{false};
   const auto start = std::chrono::steady_clock::now();
   DSFL_ASSIGN_OR_RETURN(
-      training::TrainOutcome outcome,
+      slave::TrainedUpdate outcome,
       core_->Train(call, global,
                    options.cancel != nullptr ? options.cancel->flag() : &kNever,
                    [sink](int64_t epoch, double loss) {
@@ -58,8 +58,8 @@ Status InProcessSlaveClient::Train(const TrainCall& call,
                               .count();
   DSFL_RETURN_IF_ERROR(sink->OnResult(summary));
   DSFL_RETURN_IF_ERROR(
-      sink->OnHeader(MakeStreamHeader(outcome.model, chunk_bytes_)));
-  ChunkCursor cursor(outcome.model, chunk_bytes_);
+      sink->OnHeader(MakeStreamHeader(outcome.update, chunk_bytes_)));
+  ChunkCursor cursor(outcome.update.model(), chunk_bytes_);
   ChunkView chunk;
   while (cursor.Next(&chunk)) {
     DSFL_RETURN_IF_ERROR(sink->OnChunk(chunk.offset, chunk.bytes));
@@ -68,7 +68,7 @@ Status InProcessSlaveClient::Train(const TrainCall& call,
 }
 
 StatusOr<EvalSummary> InProcessSlaveClient::Evaluate(
-    const EvaluateCall& call, const FlatModel& model,
+    const EvaluateCall& call, const HashedModel& model,
     const CallOptions& options) {
   DSFL_RETURN_IF_ERROR(CheckCall(options));
   DSFL_ASSIGN_OR_RETURN(training::EvalOutcome outcome,

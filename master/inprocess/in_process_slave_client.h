@@ -28,10 +28,10 @@ class InProcessSlaveClient : public SlaveClient {
                                       const ModelDefinition& model,
                                       const DataSpec& data, uint64_t seed,
                                       const CallOptions& options) override;
-  Status Train(const TrainCall& call, const FlatModel& global,
+  Status Train(const TrainCall& call, const HashedModel& global,
                UpdateSink* sink, const CallOptions& options) override;
   StatusOr<EvalSummary> Evaluate(const EvaluateCall& call,
-                                 const FlatModel& model,
+                                 const HashedModel& model,
                                  const CallOptions& options) override;
 
  private:

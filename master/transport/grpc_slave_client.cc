@@ -177,12 +177,11 @@ std::string_view Contiguous(const grpc::ByteBuffer& message,
 // broke. The header comes from the shared cache: the global model goes to
 // every slave of a round, its SHA-256 is computed once.
 template <typename Request, typename Write>
-bool SendModel(const FlatModel& model, uint32_t chunk_bytes, Write write) {
+bool SendModel(const HashedModel& model, uint32_t chunk_bytes, Write write) {
   Request request;
-  wire::ToProto(StreamHeaderCache::Shared().Get(model, chunk_bytes),
-                request.mutable_header());
+  wire::ToProto(MakeStreamHeader(model, chunk_bytes), request.mutable_header());
   if (!write(Serialize(request))) return false;
-  ChunkCursor cursor(model, chunk_bytes);
+  ChunkCursor cursor(model.model(), chunk_bytes);
   ChunkView chunk;
   while (cursor.Next(&chunk)) {
     if (!write(EncodeChunk(chunk.offset, chunk.bytes))) return false;
@@ -423,7 +422,7 @@ StatusOr<FlatModel> GrpcSlaveClient::InitializeModel(
   return sink->Release();
 }
 
-Status GrpcSlaveClient::Train(const TrainCall& call, const FlatModel& global,
+Status GrpcSlaveClient::Train(const TrainCall& call, const HashedModel& global,
                               UpdateSink* sink, const CallOptions& options) {
   grpc::ClientContext context;
   CallScope scope(&context, options);
@@ -507,7 +506,7 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const FlatModel& global,
 }
 
 StatusOr<EvalSummary> GrpcSlaveClient::Evaluate(const EvaluateCall& call,
-                                                const FlatModel& model,
+                                                const HashedModel& model,
                                                 const CallOptions& options) {
   grpc::ClientContext context;
   CallScope scope(&context, options);

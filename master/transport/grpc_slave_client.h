@@ -10,8 +10,8 @@
 // Performance (docs/performance.md): Train and Evaluate run as raw-bytes
 // calls carrying the same dsfl.v1 messages; outgoing chunks alias the
 // model's buffer (no protobuf copy), incoming chunks are decoded in place
-// from one reusable buffer. The global model's header digest is computed
-// once per model (StreamHeaderCache), not once per slave. At most 2 x cores
+// from one reusable buffer. The global model's digest comes with it
+// (HashedModel: computed once per round, not once per slave). At most 2 x cores
 // model transfers run at once across all clients of the process (slaves
 // still train in parallel), which bounds the master's buffers however many
 // slaves there are; waiting for a turn honours deadline and cancellation.
@@ -87,10 +87,10 @@ class GrpcSlaveClient : public SlaveClient {
                                       const ModelDefinition& model,
                                       const DataSpec& data, uint64_t seed,
                                       const CallOptions& options) override;
-  Status Train(const TrainCall& call, const FlatModel& global, UpdateSink* sink,
+  Status Train(const TrainCall& call, const HashedModel& global, UpdateSink* sink,
                const CallOptions& options) override;
   StatusOr<EvalSummary> Evaluate(const EvaluateCall& call,
-                                 const FlatModel& model,
+                                 const HashedModel& model,
                                  const CallOptions& options) override;
 
  private:

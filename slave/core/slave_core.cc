@@ -1,10 +1,10 @@
 #include "slave/core/slave_core.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_event.h"
-#include "common/model_stream.h"
 #include "common/sha256.h"
 #include "spdlog/spdlog.h"
 
@@ -115,30 +115,31 @@ StatusOr<FlatModel> SlaveCore::InitializeModel(
   return initial;
 }
 
-StatusOr<training::TrainOutcome> SlaveCore::Train(
-    const master::TrainCall& call, const FlatModel& global,
+StatusOr<TrainedUpdate> SlaveCore::Train(
+    const master::TrainCall& call, const HashedModel& global,
     const std::atomic<bool>* cancel, const training::ProgressFn& progress) {
   return TrainModel(call, global, nullptr, cancel, progress);
 }
 
-StatusOr<training::TrainOutcome> SlaveCore::Train(
-    const master::TrainCall& call, FlatModel&& global,
+StatusOr<TrainedUpdate> SlaveCore::Train(
+    const master::TrainCall& call, HashedModel&& global,
     const std::atomic<bool>* cancel, const training::ProgressFn& progress) {
-  FlatModel owned = std::move(global);
+  HashedModel owned = std::move(global);
   return TrainModel(call, owned, &owned, cancel, progress);
 }
 
-StatusOr<training::TrainOutcome> SlaveCore::TrainModel(
-    const master::TrainCall& call, const FlatModel& global, FlatModel* owned,
-    const std::atomic<bool>* cancel, const training::ProgressFn& progress) {
-  if (global.values.size() * sizeof(float) > limits_.max_model_bytes) {
+StatusOr<TrainedUpdate> SlaveCore::TrainModel(
+    const master::TrainCall& call, const HashedModel& global,
+    HashedModel* owned, const std::atomic<bool>* cancel,
+    const training::ProgressFn& progress) {
+  // Taken before `owned` gives its model to the trainer.
+  const Sha256Digest received = global.sha256();
+  const uint64_t received_bytes = global.model().spec.byte_size();
+  if (global.model().values.size() * sizeof(float) > limits_.max_model_bytes) {
     return absl::ResourceExhaustedError(
-        absl::StrCat("model of ", global.values.size() * sizeof(float),
+        absl::StrCat("model of ", global.model().values.size() * sizeof(float),
                      " bytes exceeds limits.max_model_bytes"));
   }
-  const std::string received = ToHex(ModelDigestCache::Shared().Get(
-      global.values.data(), global.values.size() * sizeof(float)));
-  const uint64_t received_bytes = global.spec.byte_size();
   const absl::Time start = clock_->Now();
   auto outcome = [&]() -> StatusOr<training::TrainOutcome> {
     DSFL_ASSIGN_OR_RETURN(training::ExampleSplit split,
@@ -146,22 +147,25 @@ StatusOr<training::TrainOutcome> SlaveCore::TrainModel(
     DSFL_RETURN_IF_ERROR(
         CheckRows(split.train.num_rows, "the training split"));
     if (owned != nullptr) {
-      return training::Train(call.model, call.plan, std::move(*owned),
+      return training::Train(call.model, call.plan, std::move(*owned).Release(),
                              split.train, cancel, progress);
     }
-    return training::Train(call.model, call.plan, global, split.train, cancel,
-                           progress);
+    return training::Train(call.model, call.plan, global.model(), split.train,
+                           cancel, progress);
   }();
-  nlohmann::json details = {{"model_received_sha256", received},
+  nlohmann::json details = {{"model_received_sha256", ToHex(received)},
                             {"privacy", {{"differential_privacy", "none"},
                                          {"secure_aggregation", false}}}};
+  std::optional<TrainedUpdate> trained;
   if (outcome.ok()) {
+    // A noop update is the received model: its digest is known.
+    trained = TrainedUpdate{
+        outcome->model_is_global
+            ? HashedModel(std::move(outcome->model), received)
+            : HashedModel(std::move(outcome->model)),
+        outcome->num_examples, outcome->loss_before, outcome->loss_after};
     details["outcome"] = "trained";
-    // Cached: the update's stream header reuses it (and a noop update is the
-    // received buffer, whose digest the receiver already checked).
-    details["update_sent_sha256"] = ToHex(ModelDigestCache::Shared().Get(
-        outcome->model.values.data(),
-        outcome->model.values.size() * sizeof(float)));
+    details["update_sent_sha256"] = trained->update.sha256_hex();
     details["examples"] = outcome->num_examples;
   } else {
     details["outcome"] =
@@ -174,23 +178,25 @@ StatusOr<training::TrainOutcome> SlaveCore::TrainModel(
   DSFL_RETURN_IF_ERROR(Audit({audit::events::kRoundParticipation,
                               call.job.job_id, call.job.round, "", details}));
   if (observer_ != nullptr) {
-    observer_->OnTrain({outcome.ok(), received_bytes,
-                        outcome.ok() ? outcome->model.spec.byte_size() : 0,
-                        clock_->Now() - start});
+    observer_->OnTrain(
+        {outcome.ok(), received_bytes,
+         trained ? trained->update.model().spec.byte_size() : 0,
+         clock_->Now() - start});
   }
-  return outcome;
+  if (!outcome.ok()) return outcome.status();
+  return *std::move(trained);
 }
 
 StatusOr<training::EvalOutcome> SlaveCore::Evaluate(
-    const master::EvaluateCall& call, const FlatModel& model) {
+    const master::EvaluateCall& call, const HashedModel& model) {
   auto outcome = [&]() -> StatusOr<training::EvalOutcome> {
     DSFL_ASSIGN_OR_RETURN(training::ExampleSplit split,
                           ExamplesFor(call.job, call.data));
     DSFL_RETURN_IF_ERROR(
         CheckRows(split.held_out.num_rows, "the held-out split"));
-    return training::Evaluate(call.model, model, split.held_out);
+    return training::Evaluate(call.model, model.model(), split.held_out);
   }();
-  nlohmann::json details = {{"model_sha256", ModelDigestHex(model)}};
+  nlohmann::json details = {{"model_sha256", model.sha256_hex()}};
   if (outcome.ok()) {
     details["outcome"] = "evaluated";
     details["examples"] = outcome->num_examples;
@@ -201,7 +207,7 @@ StatusOr<training::EvalOutcome> SlaveCore::Evaluate(
   DSFL_RETURN_IF_ERROR(Audit({audit::events::kEvaluationParticipation,
                               call.job.job_id, call.job.round, "", details}));
   if (observer_ != nullptr) {
-    observer_->OnEvaluate({outcome.ok(), model.spec.byte_size()});
+    observer_->OnEvaluate({outcome.ok(), model.model().spec.byte_size()});
   }
   return outcome;
 }

@@ -40,6 +40,16 @@ struct SlaveLimits {
   uint64_t max_model_bytes = uint64_t{4} << 30;
 };
 
+// A Train call's answer: the update, with the digest recorded in the round's
+// audit record (the update's stream header carries the same digest), and the
+// trainer's summary.
+struct TrainedUpdate {
+  HashedModel update;
+  int64_t num_examples = 0;
+  double loss_before = 0.0;  // on the local training data, global model
+  double loss_after = 0.0;   // after local training
+};
+
 struct SlaveIdentity {
   std::string node_id;
   std::string display_name;
@@ -59,19 +69,21 @@ class SlaveCore {
                                       const master::ModelDefinition& model,
                                       const master::DataSpec& data,
                                       uint64_t seed);
-  StatusOr<training::TrainOutcome> Train(const master::TrainCall& call,
-                                         const FlatModel& global,
-                                         const std::atomic<bool>* cancel,
-                                         const training::ProgressFn& progress);
+  // Trains from `global` (whose digest is recorded as the model received)
+  // and hashes the update once (a noop update is `global`: not at all).
+  StatusOr<TrainedUpdate> Train(const master::TrainCall& call,
+                                const HashedModel& global,
+                                const std::atomic<bool>* cancel,
+                                const training::ProgressFn& progress);
   // The same, taking ownership of `global` (left empty in all cases): a noop
   // model is returned as the update without a copy; other models are freed
   // when training returns.
-  StatusOr<training::TrainOutcome> Train(const master::TrainCall& call,
-                                         FlatModel&& global,
-                                         const std::atomic<bool>* cancel,
-                                         const training::ProgressFn& progress);
+  StatusOr<TrainedUpdate> Train(const master::TrainCall& call,
+                                HashedModel&& global,
+                                const std::atomic<bool>* cancel,
+                                const training::ProgressFn& progress);
   StatusOr<training::EvalOutcome> Evaluate(const master::EvaluateCall& call,
-                                           const FlatModel& model);
+                                           const HashedModel& model);
 
   // Reports every Train/Evaluate/InitializeModel (sizes, durations from
   // `clock`) to `observer` (not owned; null = none). Call before serving.
@@ -95,9 +107,11 @@ class SlaveCore {
   Status CheckRows(int64_t rows, const char* what) const;
   Status Audit(audit::AuditEvent event);
   // Both Train overloads; `owned` is `global` when ownership was given.
-  StatusOr<training::TrainOutcome> TrainModel(
-      const master::TrainCall& call, const FlatModel& global, FlatModel* owned,
-      const std::atomic<bool>* cancel, const training::ProgressFn& progress);
+  StatusOr<TrainedUpdate> TrainModel(const master::TrainCall& call,
+                                     const HashedModel& global,
+                                     HashedModel* owned,
+                                     const std::atomic<bool>* cancel,
+                                     const training::ProgressFn& progress);
 
   SlaveIdentity identity_;
   SlaveLimits limits_;

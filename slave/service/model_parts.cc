@@ -1,5 +1,6 @@
 #include "slave/service/model_parts.h"
 
+#include "common/model_buffer_pool.h"
 #include "proto/convert.h"
 
 namespace dsfl::slave {
@@ -22,16 +23,20 @@ Status ModelUpload::OnChunk(const v1::ModelChunk& chunk) {
   return receiver_->OnChunk(chunk.offset(), chunk.data(), &*sink_);
 }
 
-StatusOr<FlatModel> ModelUpload::Finish() {
+StatusOr<HashedModel> ModelUpload::Finish() {
   if (!receiver_) return absl::InvalidArgumentError("no model was sent");
   DSFL_RETURN_IF_ERROR(receiver_->Finish());
-  return sink_->Release();
+  return HashedModel(sink_->Release(), receiver_->header().sha256);
 }
 
-ModelDownload::ModelDownload(FlatModel model, uint32_t chunk_bytes)
+ModelDownload::ModelDownload(HashedModel model, uint32_t chunk_bytes)
     : model_(std::move(model)),
       chunk_bytes_(chunk_bytes),
-      cursor_(model_, chunk_bytes) {}
+      cursor_(model_.model(), chunk_bytes) {}
+
+ModelDownload::~ModelDownload() {
+  ModelBufferPool::Shared().Give(std::move(model_).Release().values);
+}
 
 void ModelDownload::FillHeader(v1::ModelHeader* header) const {
   wire::ToProto(MakeStreamHeader(model_, chunk_bytes_), header);

@@ -18,8 +18,8 @@ class ModelUpload {
   explicit ModelUpload(uint64_t max_bytes) { limits_.max_total_bytes = max_bytes; }
   Status OnHeader(const v1::ModelHeader& header);
   Status OnChunk(const v1::ModelChunk& chunk);
-  // The complete, digest-checked model.
-  StatusOr<FlatModel> Finish();
+  // The complete model, with the digest its stream was checked against.
+  StatusOr<HashedModel> Finish();
   uint32_t chunk_bytes() const {
     return receiver_ ? receiver_->header().chunk_bytes : kDefaultChunkBytes;
   }
@@ -32,7 +32,12 @@ class ModelUpload {
 
 class ModelDownload {
  public:
-  ModelDownload(FlatModel model, uint32_t chunk_bytes);
+  ModelDownload(HashedModel model, uint32_t chunk_bytes);
+  // Hands the sent model's buffer to ModelBufferPool::Shared(): the next
+  // received model reuses it.
+  ~ModelDownload();
+  ModelDownload(const ModelDownload&) = delete;
+  ModelDownload& operator=(const ModelDownload&) = delete;
   // Fills `message` (TrainResponse or ModelMessage) with the next part;
   // false when every part was produced.
   template <typename Message>
@@ -53,7 +58,7 @@ class ModelDownload {
  private:
   void FillHeader(v1::ModelHeader* header) const;
 
-  FlatModel model_;
+  HashedModel model_;
   uint32_t chunk_bytes_;
   ChunkCursor cursor_;
   bool header_sent_ = false;

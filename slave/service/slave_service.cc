@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/model_buffer_pool.h"
 #include "common/tls/grpc_credentials.h"
 #include "proto/convert.h"
 #include "slave/service/model_parts.h"
@@ -153,7 +154,8 @@ class TrainReactor final
   // Worker thread.
   void RunTraining() {
     spdlog::info("job '{}' round {}: training on {} parameters",
-                 call_.job.job_id, call_.job.round, global_.values.size());
+                 call_.job.job_id, call_.job.round,
+                 global_.model().values.size());
     const auto start = std::chrono::steady_clock::now();
     // The core takes the received model: it is freed when training returns
     // (so a slave holds one model while its update streams out, not two),
@@ -161,7 +163,7 @@ class TrainReactor final
     auto outcome = service_->core()->Train(
         call_, std::move(global_), token_.get()->flag(),
         [this](int64_t epoch, double loss) { PostProgress(epoch, loss); });
-    global_ = FlatModel();
+    global_ = HashedModel();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
@@ -178,7 +180,7 @@ class TrainReactor final
         result_.set_loss_before(outcome->loss_before);
         result_.set_loss_after(outcome->loss_after);
         result_.set_train_seconds(seconds);
-        download_.emplace(std::move(outcome->model), upload_.chunk_bytes());
+        download_.emplace(std::move(outcome->update), upload_.chunk_bytes());
         phase_ = Phase::kSending;
       }
     }
@@ -295,7 +297,7 @@ class TrainReactor final
   GateResult gate_;
   master::TrainCall call_;
   ModelUpload upload_;
-  FlatModel global_;
+  HashedModel global_;
 
   std::mutex mu_;  // guards everything below
   Phase phase_ = Phase::kReceiving;
@@ -368,7 +370,10 @@ class EvaluateReactor final
   }
 
   void OnCancel() override { token_.get()->Cancel(); }
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    ModelBufferPool::Shared().Give(std::move(model_).Release().values);
+    delete this;
+  }
 
  private:
   Status ReadConfig() {
@@ -424,7 +429,7 @@ class EvaluateReactor final
   GateResult gate_;
   master::EvaluateCall call_;
   ModelUpload upload_;
-  FlatModel model_;
+  HashedModel model_;
 };
 
 // InitializeModel: build the model on a worker, stream it back.
@@ -459,7 +464,7 @@ class InitializeReactor final
       Finish(wire::ToGrpc(model.status()));
       return;
     }
-    download_.emplace(*std::move(model), kDefaultChunkBytes);
+    download_.emplace(HashedModel(*std::move(model)), kDefaultChunkBytes);
     WriteNext();
   }
 

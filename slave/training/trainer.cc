@@ -356,6 +356,7 @@ StatusOr<TrainOutcome> TrainModel(const ModelDefinition& definition,
     } else {
       outcome.model = global;
     }
+    outcome.model_is_global = true;
     outcome.num_examples = data.num_rows;
     return outcome;
   }

@@ -43,6 +43,9 @@ namespace dsfl::training {
 
 struct TrainOutcome {
   FlatModel model;
+  // True when `model` is the global model, unchanged (kNoop): its digest is
+  // the received model's, so nobody needs to hash it again.
+  bool model_is_global = false;
   int64_t num_examples = 0;
   double loss_before = 0.0;  // on the local training data, global model
   double loss_after = 0.0;   // after local training

@@ -501,7 +501,7 @@ class SlaveAdmissionE2eTest : public ::testing::Test {
       EXPECT_TRUE(parts.ok()) << parts;
       auto model_out = upload.Finish();
       EXPECT_TRUE(model_out.ok()) << model_out.status();
-      if (model_out.ok()) *out = *std::move(model_out);
+      if (model_out.ok()) *out = std::move(*model_out).Release();
     }
     return status;
   }
@@ -522,7 +522,7 @@ class SlaveAdmissionE2eTest : public ::testing::Test {
     wire::ToProto(plan, config->mutable_plan());
     wire::ToProto(Data(), config->mutable_data());
     bool open = stream->Write(request);
-    slave::ModelDownload download(global, kDefaultChunkBytes);
+    slave::ModelDownload download(HashedModel(global), kDefaultChunkBytes);
     while (open && download.Next(&request)) open = stream->Write(request);
     if (open) stream->WritesDone();
     v1::TrainResponse response;
@@ -547,7 +547,7 @@ class SlaveAdmissionE2eTest : public ::testing::Test {
     wire::ToProto(model, config->mutable_model());
     wire::ToProto(Data(), config->mutable_data());
     bool open = stream->Write(request);
-    slave::ModelDownload download(global, kDefaultChunkBytes);
+    slave::ModelDownload download(HashedModel(global), kDefaultChunkBytes);
     while (open && download.Next(&request)) open = stream->Write(request);
     if (open) stream->WritesDone();
     return stream->Finish();

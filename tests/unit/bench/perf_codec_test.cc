@@ -1,14 +1,14 @@
 // Tests of the performance changes in the codec and the aggregator: the
 // blocked (vectorisable) finiteness check and fold give the same answers as
-// element-by-element code, and the stream header cache never returns a
-// stale digest when a new model reuses a buffer.
+// element-by-element code, and a model's digest travels with it
+// (HashedModel) into the stream header, computed once and never stale.
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <string_view>
-#include <thread>
 #include <vector>
 
+#include "common/model_buffer_pool.h"
 #include "common/model_stream.h"
 #include "common/sha256.h"
 #include "gtest/gtest.h"
@@ -68,104 +68,47 @@ TEST(StreamingAggregatorFold, MatchesScalarWeightedMeanOnOddSizes) {
   }
 }
 
-TEST(FastFingerprint, ChangesWithAnyByteAndWithLength) {
-  std::vector<char> bytes(1000, 'x');
-  const uint64_t base = FastFingerprint(bytes.data(), bytes.size());
-  EXPECT_EQ(base, FastFingerprint(bytes.data(), bytes.size()));
-  EXPECT_NE(base, FastFingerprint(bytes.data(), bytes.size() - 1));
-  for (size_t i : {0u, 31u, 32u, 500u, 999u}) {
-    bytes[i] = 'y';
-    EXPECT_NE(base, FastFingerprint(bytes.data(), bytes.size())) << i;
-    bytes[i] = 'x';
-  }
-}
-
-TEST(StreamHeaderCache, SameModelGivesTheSameHeaderAsMakeStreamHeader) {
-  StreamHeaderCache cache;
-  FlatModel m = Model(5000, 0.25f);
+TEST(HashedModel, CarriesTheRealDigestIntoTheStreamHeader) {
+  const FlatModel m = Model(5000, 0.25f);
+  const HashedModel hashed(m);
+  EXPECT_EQ(hashed.sha256(), ModelDigest(m));
+  EXPECT_EQ(hashed.sha256_hex(), ModelDigestHex(m));
+  const StreamHeader from_hashed = MakeStreamHeader(hashed, 4096);
   const StreamHeader direct = MakeStreamHeader(m, 4096);
-  for (int i = 0; i < 3; ++i) {
-    const StreamHeader cached = cache.Get(m, 4096);
-    EXPECT_EQ(cached.sha256, direct.sha256);
-    EXPECT_EQ(cached.total_bytes, direct.total_bytes);
-    EXPECT_EQ(cached.chunk_bytes, direct.chunk_bytes);
-    EXPECT_EQ(cached.spec, direct.spec);
-  }
-  EXPECT_EQ(cache.Get(m, 8192).chunk_bytes, 8192u);  // chunk size is a key
+  EXPECT_EQ(from_hashed.sha256, direct.sha256);
+  EXPECT_EQ(from_hashed.total_bytes, direct.total_bytes);
+  EXPECT_EQ(from_hashed.chunk_bytes, 4096u);
+  EXPECT_EQ(from_hashed.spec, m.spec);
 }
 
-TEST(StreamHeaderCache, NewContentInTheSameBufferGetsAFreshDigest) {
-  StreamHeaderCache cache;
-  FlatModel m = Model(5000, 0.25f);
-  const Sha256Digest before = cache.Get(m, 4096).sha256;
-  const float* buffer = m.values.data();
-  m.values[1234] += 1.0f;  // same address, same size, new content
-  ASSERT_EQ(m.values.data(), buffer);
-  const Sha256Digest after = cache.Get(m, 4096).sha256;
-  EXPECT_NE(before, after);
-  EXPECT_EQ(after, MakeStreamHeader(m, 4096).sha256);
+TEST(HashedModel, ReleaseGivesTheSameBufferBack) {
+  HashedModel hashed(Model(1000, 1.0f));
+  const float* buffer = hashed.model().values.data();
+  FlatModel released = std::move(hashed).Release();
+  EXPECT_EQ(released.values.data(), buffer);
 }
 
-TEST(StreamHeaderCache, ConcurrentCallersAllGetTheRightDigest) {
-  StreamHeaderCache cache;
-  FlatModel m = Model(200000, 1.0f);
-  const Sha256Digest expected = MakeStreamHeader(m, 1 << 20).sha256;
-  std::vector<std::thread> threads;
-  std::vector<Sha256Digest> got(8);
-  for (size_t t = 0; t < got.size(); ++t) {
-    threads.emplace_back([&, t] { got[t] = cache.Get(m, 1 << 20).sha256; });
-  }
-  for (auto& t : threads) t.join();
-  for (const auto& d : got) EXPECT_EQ(d, expected);
-}
-
-TEST(ModelDigestCache, GivesTheSha256AndServesRepeatsFromTheCache) {
-  ModelDigestCache cache;
-  FlatModel m = Model(5000, 0.5f);
-  const size_t bytes = m.values.size() * sizeof(float);
-  const Sha256Digest direct = Sha256::Of(
-      std::string_view(reinterpret_cast<const char*>(m.values.data()), bytes));
-  EXPECT_FALSE(cache.Find(m.values.data(), bytes).has_value());
-  EXPECT_EQ(cache.Get(m.values.data(), bytes), direct);
-  ASSERT_TRUE(cache.Find(m.values.data(), bytes).has_value());
-  // A remembered digest is what later lookups return (not recomputed):
-  Sha256Digest marker{};
-  marker[0] = 7;
-  cache.Remember(m.values.data(), bytes, marker);
-  EXPECT_EQ(cache.Get(m.values.data(), bytes), marker);
-  // ... until the buffer's content changes.
-  m.values[4321] += 1.0f;
-  EXPECT_FALSE(cache.Find(m.values.data(), bytes).has_value());
-  EXPECT_NE(cache.Get(m.values.data(), bytes), marker);
-  EXPECT_EQ(cache.Get(m.values.data(), bytes), MakeStreamHeader(m).sha256);
-  EXPECT_FALSE(cache.Find(m.values.data(), bytes - 4).has_value());
-}
-
-TEST(ModelDigestCache, AReceivedModelIsRememberedWithItsVerifiedDigest) {
-  FlatModel sent = Model(300000, 2.0f);  // > 1 chunk
-  const StreamHeader header = MakeStreamHeader(sent, 1 << 16);
+TEST(ModelStreamReceiver, AVerifiedHeaderDigestIsTheDigestOfWhatTheSinkGot) {
+  const FlatModel sent = Model(20000, -2.0f);
+  const StreamHeader header = MakeStreamHeader(sent, 4096);
   auto receiver = ModelStreamReceiver::Start(header, nullptr);
   ASSERT_TRUE(receiver.ok()) << receiver.status();
   FlatModelSink sink(header.spec);
-  ChunkCursor cursor(sent, 1 << 16);
+  ChunkCursor cursor(sent, 4096);
   ChunkView chunk;
   while (cursor.Next(&chunk)) {
     ASSERT_TRUE(receiver->OnChunk(chunk.offset, chunk.bytes, &sink).ok());
   }
   ASSERT_TRUE(receiver->Finish().ok());
-  FlatModel received = sink.Release();
-  const auto found = ModelDigestCache::Shared().Find(
-      received.values.data(), received.values.size() * sizeof(float));
-  ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(*found, header.sha256);
+  EXPECT_EQ(receiver->header().sha256, ModelDigest(sink.Release()));
 }
 
-TEST(ModelDigestCache, AFailedStreamRemembersNothing) {
-  FlatModel sent = Model(3000, 3.0f);
+TEST(ModelStreamReceiver, ADigestThatDoesNotMatchThePayloadIsRefused) {
+  const FlatModel sent = Model(20000, -2.0f);
   StreamHeader header = MakeStreamHeader(sent, 4096);
-  header.sha256[0] ^= 1;  // the payload will not match
+  header.sha256[0] ^= 1;  // a stale or wrong digest
   auto receiver = ModelStreamReceiver::Start(header, nullptr);
-  ASSERT_TRUE(receiver.ok());
+  ASSERT_TRUE(receiver.ok()) << receiver.status();
   FlatModelSink sink(header.spec);
   ChunkCursor cursor(sent, 4096);
   ChunkView chunk;
@@ -173,19 +116,52 @@ TEST(ModelDigestCache, AFailedStreamRemembersNothing) {
     ASSERT_TRUE(receiver->OnChunk(chunk.offset, chunk.bytes, &sink).ok());
   }
   EXPECT_EQ(receiver->Finish().code(), absl::StatusCode::kDataLoss);
-  FlatModel received = sink.Release();
-  const auto found = ModelDigestCache::Shared().Find(
-      received.values.data(), received.values.size() * sizeof(float));
-  EXPECT_TRUE(!found.has_value() || *found != header.sha256);
 }
 
-TEST(FastFingerprint, TheKeyChangesTheFingerprint) {
-  const std::vector<char> bytes(1000, 'x');
-  const uint64_t a[4] = {1, 2, 3, 4}, b[4] = {1, 2, 3, 5};
-  EXPECT_EQ(FastFingerprint(bytes.data(), bytes.size()),
-            FastFingerprint(bytes.data(), bytes.size(), a));
-  EXPECT_NE(FastFingerprint(bytes.data(), bytes.size(), a),
-            FastFingerprint(bytes.data(), bytes.size(), b));
+TEST(ModelBufferPool, ReusesAGivenBufferOfTheSameSize) {
+  ModelBufferPool pool;
+  std::vector<float> fresh = pool.Take(1 << 20);
+  ASSERT_EQ(fresh.size(), size_t{1} << 20);
+  for (float v : fresh) ASSERT_EQ(v, 0.0f);
+  const float* buffer = fresh.data();
+  pool.Give(std::move(fresh));
+  EXPECT_EQ(pool.spares(), 1u);
+  std::vector<float> again = pool.Take(1 << 20);
+  EXPECT_EQ(again.data(), buffer);
+  EXPECT_EQ(again.size(), size_t{1} << 20);
+  EXPECT_EQ(pool.spares(), 0u);
+}
+
+TEST(ModelBufferPool, NeverPinsAHugeBufferForASmallModelOrUsesATooSmallOne) {
+  ModelBufferPool pool;
+  std::vector<float> big = pool.Take(4 << 20);
+  const float* big_data = big.data();
+  pool.Give(std::move(big));
+  std::vector<float> small = pool.Take(1 << 20);  // a quarter: not reused
+  EXPECT_NE(small.data(), big_data);
+  std::vector<float> larger = pool.Take(5 << 20);  // too small: not reused
+  EXPECT_NE(larger.data(), big_data);
+  std::vector<float> half = pool.Take(2 << 20);  // half: reused
+  EXPECT_EQ(half.data(), big_data);
+}
+
+TEST(ModelBufferPool, KeepsAFewLargeBuffersOnly) {
+  ModelBufferPool pool;
+  pool.Give(std::vector<float>(1000));  // below kMinSpareBytes: freed
+  EXPECT_EQ(pool.spares(), 0u);
+  for (size_t i = 0; i < ModelBufferPool::kMaxSpares + 2; ++i) {
+    pool.Give(std::vector<float>(1 << 18));
+  }
+  EXPECT_EQ(pool.spares(), ModelBufferPool::kMaxSpares);
+}
+
+TEST(FlatModelSink, ReceivesIntoAPooledBuffer) {
+  const size_t n = (1 << 18) + 123;  // a size no other test gives back
+  std::vector<float> spare(n);
+  const float* buffer = spare.data();
+  ModelBufferPool::Shared().Give(std::move(spare));
+  FlatModelSink sink(ModelSpec({TensorSpec{"w", {static_cast<int64_t>(n)}}}));
+  EXPECT_EQ(sink.Release().values.data(), buffer);
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // The slave's model copies and digests (docs/performance.md): SlaveCore::Train
 // given ownership of the received model returns a noop update in the same
 // buffer (no copy), and the round's audit record names the SHA-256 of what
-// was received and sent even though the digests come from ModelDigestCache
-// (the receiver's verified digest, reused) instead of being recomputed.
+// was received and sent: the receiver's verified digest, reused for a noop
+// update, and a fresh digest for an update the trainer changed.
 #include <string>
 #include <utility>
 
@@ -53,8 +53,9 @@ FlatModel Noop(int64_t params, float base) {
   return m;
 }
 
-// Receives `sent` through the stream receiver, as the slave service does.
-FlatModel Receive(const FlatModel& sent) {
+// Receives `sent` through the stream receiver, as the slave service does
+// (ModelUpload): the model with the digest its stream was verified against.
+HashedModel Receive(const FlatModel& sent) {
   const StreamHeader header = MakeStreamHeader(sent, 1 << 16);
   auto receiver = ModelStreamReceiver::Start(header, nullptr);
   EXPECT_TRUE(receiver.ok());
@@ -65,7 +66,7 @@ FlatModel Receive(const FlatModel& sent) {
     EXPECT_TRUE(receiver->OnChunk(chunk.offset, chunk.bytes, &sink).ok());
   }
   EXPECT_TRUE(receiver->Finish().ok());
-  return sink.Release();
+  return HashedModel(sink.Release(), receiver->header().sha256);
 }
 
 TEST(SlaveCoreTrain, OwnedNoopModelIsReturnedWithoutACopyAndAuditedRight) {
@@ -75,40 +76,59 @@ TEST(SlaveCoreTrain, OwnedNoopModelIsReturnedWithoutACopyAndAuditedRight) {
   const int64_t params = 100000;
   const FlatModel sent = Noop(params, 0.5f);
   const std::string digest = ModelDigestHex(sent);
-  FlatModel received = Receive(sent);
-  const float* buffer = received.values.data();
+  HashedModel received = Receive(sent);
+  const float* buffer = received.model().values.data();
   auto outcome = core.Train(NoopCall(params), std::move(received), nullptr, {});
   ASSERT_TRUE(outcome.ok()) << outcome.status();
-  EXPECT_EQ(outcome->model.values.data(), buffer);  // the received buffer
-  EXPECT_EQ(outcome->model.values, sent.values);
+  EXPECT_EQ(outcome->update.model().values.data(), buffer);  // no copy
+  EXPECT_EQ(outcome->update.model().values, sent.values);
+  EXPECT_EQ(outcome->update.sha256_hex(), digest);
   const auto rounds = audit.events(audit::events::kRoundParticipation);
   ASSERT_EQ(rounds.size(), 1u);
   EXPECT_EQ(rounds[0].details["model_received_sha256"], digest);
   EXPECT_EQ(rounds[0].details["update_sent_sha256"], digest);
-  // The update's stream header reuses the digest and it is the real one.
-  EXPECT_EQ(ToHex(MakeStreamHeader(outcome->model).sha256), digest);
+  // The update's stream header carries the real digest.
+  EXPECT_EQ(ToHex(MakeStreamHeader(outcome->update).sha256), digest);
 }
 
-TEST(SlaveCoreTrain, BorrowedModelIsCopiedAndADigestIsNeverStale) {
+TEST(SlaveCoreTrain, BorrowedModelIsCopiedWithItsDigest) {
   audit::MemoryAuditSink audit;
   slave::SlaveCore core({"h1", "h1"}, std::make_unique<CsvSource>(), {},
                         &audit);
   const int64_t params = 50000;
-  FlatModel global = Receive(Noop(params, 1.0f));
-  auto first = core.Train(NoopCall(params), global, nullptr, {});
-  ASSERT_TRUE(first.ok()) << first.status();
-  EXPECT_NE(first->model.values.data(), global.values.data());
-  // New content in the same buffer (as when a buffer is reused): the audit
-  // record must name the new content's digest, not a cached one.
-  global.values[777] = -3.0f;
-  auto second = core.Train(NoopCall(params), global, nullptr, {});
-  ASSERT_TRUE(second.ok()) << second.status();
+  const HashedModel global = Receive(Noop(params, 1.0f));
+  auto update = core.Train(NoopCall(params), global, nullptr, {});
+  ASSERT_TRUE(update.ok()) << update.status();
+  EXPECT_NE(update->update.model().values.data(),
+            global.model().values.data());
+  EXPECT_EQ(update->update.sha256_hex(), ModelDigestHex(global.model()));
+  EXPECT_EQ(update->update.sha256_hex(), ModelDigestHex(update->update.model()));
+}
+
+TEST(SlaveCoreTrain, AnUpdateTheTrainerChangedIsHashedAnew) {
+  audit::MemoryAuditSink audit;
+  slave::SlaveCore core({"h1", "h1"}, std::make_unique<CsvSource>(), {},
+                        &audit);
+  master::TrainCall call = NoopCall(1);
+  call.model.kind = master::ModelKind::kLogistic;
+  call.plan.local_epochs = 2;
+  call.plan.batch_size = 8;
+  call.plan.optimizer.learning_rate = 0.5;
+  auto start = core.InitializeModel(call.job, call.model, call.data, 7);
+  ASSERT_TRUE(start.ok()) << start.status();
+  HashedModel received = Receive(*start);
+  const std::string received_digest = received.sha256_hex();
+  auto update = core.Train(call, std::move(received), nullptr, {});
+  ASSERT_TRUE(update.ok()) << update.status();
+  EXPECT_NE(update->update.model().values, start->values);  // it trained
+  EXPECT_EQ(update->update.sha256_hex(),
+            ModelDigestHex(update->update.model()));
   const auto rounds = audit.events(audit::events::kRoundParticipation);
-  ASSERT_EQ(rounds.size(), 2u);
-  EXPECT_EQ(rounds[1].details["model_received_sha256"], ModelDigestHex(global));
-  EXPECT_EQ(rounds[1].details["update_sent_sha256"], ModelDigestHex(global));
-  EXPECT_NE(rounds[0].details["model_received_sha256"],
-            rounds[1].details["model_received_sha256"]);
+  ASSERT_EQ(rounds.size(), 1u);
+  EXPECT_EQ(rounds[0].details["model_received_sha256"], received_digest);
+  EXPECT_EQ(rounds[0].details["update_sent_sha256"],
+            update->update.sha256_hex());
+  EXPECT_NE(rounds[0].details["update_sent_sha256"], received_digest);
 }
 
 }  // namespace

@@ -161,7 +161,7 @@ TEST(ModelFileTest, RoundTripsAndDetectsCorruption) {
   model.spec = ModelSpec({{"w", {4, 3}, DType::kFloat32},
                           {"b", {4}, DType::kFloat32}});
   for (int i = 0; i < 16; ++i) model.values.push_back(0.25f * i);
-  ASSERT_TRUE(WriteModelFile(path, model, {{"round", 7}}).ok());
+  ASSERT_TRUE(WriteModelFile(path, HashedModel(model), {{"round", 7}}).ok());
   auto read = ReadModelFile(path);
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->model.values, model.values);

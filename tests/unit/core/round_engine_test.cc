@@ -33,7 +33,7 @@ class FakeSlave : public SlaveClient {
                                       uint64_t, const CallOptions&) override {
     return absl::UnimplementedError("");
   }
-  Status Train(const TrainCall& call, const FlatModel& global,
+  Status Train(const TrainCall& call, const HashedModel& global,
                UpdateSink* sink, const CallOptions& options) override {
     seen_seed = call.plan.seed;
     if (behaviour_ == Behaviour::kFail) {
@@ -56,7 +56,7 @@ class FakeSlave : public SlaveClient {
       options.cancel->Unregister(id);
       return absl::CancelledError("cancelled");
     }
-    FlatModel update = global;
+    FlatModel update = global.model();
     for (float& v : update.values) v += 1.0f;
     if (behaviour_ == Behaviour::kNaN) update.values[4500] = std::nanf("");
     sink->OnProgress(1, 0.5);
@@ -72,7 +72,7 @@ class FakeSlave : public SlaveClient {
     }
     return sink->OnEnd();
   }
-  StatusOr<EvalSummary> Evaluate(const EvaluateCall&, const FlatModel&,
+  StatusOr<EvalSummary> Evaluate(const EvaluateCall&, const HashedModel&,
                                  const CallOptions&) override {
     if (behaviour_ == Behaviour::kFail) return absl::UnavailableError("down");
     return EvalSummary{examples_, 1.0, 0.7, std::nullopt};
@@ -85,11 +85,11 @@ class FakeSlave : public SlaveClient {
   int64_t examples_;
 };
 
-FlatModel Zeros() {
+HashedModel Zeros() {
   FlatModel m;
   m.spec = kSpec;
   m.values.assign(kSpec.total_numel(), 0.0f);
-  return m;
+  return HashedModel(std::move(m));
 }
 
 struct Fixture {
@@ -120,7 +120,7 @@ TEST(RoundEngineTest, AllNodesCompleteAndUpdatesAreAveraged) {
   auto result = engine.RunTraining(1, TrainCall{}, Zeros(), f.nodes, nullptr);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->completed, 3u);
-  for (float v : result->global.values) EXPECT_FLOAT_EQ(v, 1.0f);
+  for (float v : result->global.model().values) EXPECT_FLOAT_EQ(v, 1.0f);
   EXPECT_NE(f.slaves[0]->seen_seed, f.slaves[1]->seen_seed);
 }
 
@@ -133,7 +133,7 @@ TEST(RoundEngineTest, FailedNodeIsDroppedAndRoundSucceedsWithMinClients) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->completed, 2u);
   EXPECT_THAT(result->nodes[1].status.message(), HasSubstr("disclosure"));
-  for (float v : result->global.values) EXPECT_FLOAT_EQ(v, 1.0f);
+  for (float v : result->global.model().values) EXPECT_FLOAT_EQ(v, 1.0f);
 }
 
 TEST(RoundEngineTest, HangingNodeIsCancelledAtTheDeadline) {
@@ -169,7 +169,7 @@ TEST(RoundEngineTest, BrokenStreamContributesOnlyItsDeliveredChunk) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->completed, 1u);
   // Both contributed +1 where they delivered: the mean is 1 everywhere.
-  for (float v : result->global.values) EXPECT_FLOAT_EQ(v, 1.0f);
+  for (float v : result->global.model().values) EXPECT_FLOAT_EQ(v, 1.0f);
 }
 
 TEST(RoundEngineTest, JobCancellationStopsTheRound) {
