@@ -19,6 +19,7 @@
 #include "grpcpp/support/sync_stream.h"
 #include "master/transport/call_scope.h"
 #include "proto/convert.h"
+#include "proto/model_wire.h"
 
 namespace dsfl::master {
 namespace {
@@ -28,154 +29,15 @@ Status WithContext(const Status& status, const char* what) {
   return Status(status.code(), absl::StrCat(what, ": ", status.message()));
 }
 
-// ------------------------------------------------------------------------
-// The model streams on the wire, without protobuf copies.
-//
-// Train and Evaluate run as raw-bytes calls (grpc::ByteBuffer messages) on
-// the same methods, with the same dsfl.v1 messages on the wire. Chunks are
-// the hot path:
-//  - sending: a chunk message is a ~12-byte protobuf envelope (field tag,
-//    lengths, offset) followed by a slice that points straight into the
-//    model's buffer, so the model bytes are read once, by TLS encryption:
-//    no protobuf string, no serialisation copy, no allocation per chunk;
-//  - receiving: the message's slices are copied once into a per-call buffer
-//    that is reused for every chunk (no allocation per chunk), the envelope
-//    is decoded by hand and the sink gets a view of the data.
-// Everything else (config, header, result, progress) goes through protobuf
-// as before. A message that is not in the simple shape we produce is parsed
-// by protobuf (correct for any valid encoding, just slower).
-
-constexpr uint32_t kWireVarint = 0;
-constexpr uint32_t kWireLength = 2;
-// Field numbers of `chunk` in the request oneofs and in TrainResponse.
-constexpr uint32_t kRequestChunkField = 3;   // TrainRequest, EvaluateRequest
-constexpr uint32_t kResponseChunkField = 4;  // TrainResponse
-// ModelChunk's fields.
-constexpr uint32_t kChunkOffsetField = 1;
-constexpr uint32_t kChunkDataField = 2;
-
-size_t PutVarint(uint64_t value, uint8_t* out) {
-  size_t n = 0;
-  while (value >= 0x80) {
-    out[n++] = static_cast<uint8_t>(value) | 0x80;
-    value >>= 7;
-  }
-  out[n++] = static_cast<uint8_t>(value);
-  return n;
-}
-
-size_t VarintSize(uint64_t value) {
-  size_t n = 1;
-  while (value >= 0x80) {
-    value >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-// A chunk message whose data slice aliases `bytes` (which must outlive the
-// write: the caller's model outlives the call).
-grpc::ByteBuffer EncodeChunk(uint64_t offset, std::string_view bytes) {
-  const uint64_t inner =
-      1 + VarintSize(offset) + 1 + VarintSize(bytes.size()) + bytes.size();
-  uint8_t prefix[32];
-  size_t n = 0;
-  n += PutVarint((kRequestChunkField << 3) | kWireLength, prefix + n);
-  n += PutVarint(inner, prefix + n);
-  n += PutVarint((kChunkOffsetField << 3) | kWireVarint, prefix + n);
-  n += PutVarint(offset, prefix + n);
-  n += PutVarint((kChunkDataField << 3) | kWireLength, prefix + n);
-  n += PutVarint(bytes.size(), prefix + n);
-  grpc::Slice slices[2] = {
-      grpc::Slice(prefix, n),  // copied (inline, no allocation)
-      grpc::Slice(bytes.data(), bytes.size(), grpc::Slice::STATIC_SLICE)};
-  return grpc::ByteBuffer(slices, 2);
-}
-
-grpc::ByteBuffer Serialize(const google::protobuf::MessageLite& message) {
-  const std::string bytes = message.SerializeAsString();
-  grpc::Slice slice(bytes.data(), bytes.size());
-  return grpc::ByteBuffer(&slice, 1);
-}
-
-// Reads protobuf wire format from a contiguous buffer.
-class WireReader {
- public:
-  explicit WireReader(std::string_view bytes) : bytes_(bytes) {}
-  bool done() const { return pos_ == bytes_.size(); }
-  bool Varint(uint64_t* value) {
-    *value = 0;
-    for (int shift = 0; shift < 64 && pos_ < bytes_.size(); shift += 7) {
-      const uint8_t b = static_cast<uint8_t>(bytes_[pos_++]);
-      *value |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if ((b & 0x80) == 0) return true;
-    }
-    return false;
-  }
-  bool Bytes(std::string_view* out) {
-    uint64_t size;
-    if (!Varint(&size) || size > bytes_.size() - pos_) return false;
-    *out = bytes_.substr(pos_, size);
-    pos_ += size;
-    return true;
-  }
-
- private:
-  std::string_view bytes_;
-  size_t pos_ = 0;
-};
-
-// If `bytes` is exactly one `field` (a ModelChunk with offset and data),
-// sets *offset / *data (a view into bytes) and returns true.
-bool DecodeChunk(std::string_view bytes, uint32_t field, uint64_t* offset,
-                 std::string_view* data) {
-  WireReader outer(bytes);
-  uint64_t tag;
-  std::string_view inner_bytes;
-  if (!outer.Varint(&tag) || tag != ((field << 3) | kWireLength) ||
-      !outer.Bytes(&inner_bytes) || !outer.done()) {
-    return false;
-  }
-  WireReader inner(inner_bytes);
-  *offset = 0;
-  *data = std::string_view();
-  bool has_data = false;
-  while (!inner.done()) {
-    if (!inner.Varint(&tag)) return false;
-    if (tag == ((kChunkOffsetField << 3) | kWireVarint)) {
-      if (!inner.Varint(offset)) return false;
-    } else if (tag == ((kChunkDataField << 3) | kWireLength)) {
-      if (!inner.Bytes(data)) return false;
-      has_data = true;
-    } else {
-      return false;  // unknown field: let protobuf handle it
-    }
-  }
-  return has_data;
-}
-
-// The bytes of a received message: a view of its only slice (kept alive in
-// *single), or a copy of its slices into `buffer` (whose capacity is reused
-// across messages).
-std::string_view Contiguous(const grpc::ByteBuffer& message,
-                            grpc::Slice* single, std::string* buffer) {
-  if (message.TrySingleSlice(single).ok()) {
-    return std::string_view(reinterpret_cast<const char*>(single->begin()),
-                            single->size());
-  }
-  std::vector<grpc::Slice> slices;
-  (void)message.Dump(&slices);
-  buffer->clear();
-  for (const grpc::Slice& slice : slices) {
-    buffer->append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-  }
-  return *buffer;
-}
+using wire::Contiguous;
+using wire::DecodeChunk;
+using wire::Serialize;
 
 // Writes header + chunks of `model` as messages of type Request through
 // `write(const grpc::ByteBuffer&)`, which returns false when the stream
-// broke. The header comes from the shared cache: the global model goes to
-// every slave of a round, its SHA-256 is computed once.
+// broke (proto/model_wire.h: the chunks alias the model's buffer). The
+// header carries the model's known digest: the global model goes to every
+// slave of a round and is hashed once.
 template <typename Request, typename Write>
 bool SendModel(const HashedModel& model, uint32_t chunk_bytes, Write write) {
   Request request;
@@ -184,7 +46,10 @@ bool SendModel(const HashedModel& model, uint32_t chunk_bytes, Write write) {
   ChunkCursor cursor(model.model(), chunk_bytes);
   ChunkView chunk;
   while (cursor.Next(&chunk)) {
-    if (!write(EncodeChunk(chunk.offset, chunk.bytes))) return false;
+    if (!write(wire::EncodeChunk(wire::kRequestChunkField, chunk.offset,
+                                 chunk.bytes))) {
+      return false;
+    }
   }
   return true;
 }
@@ -459,7 +324,7 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const HashedModel& global,
         Contiguous(message, &single, got_header ? permit.buffer() : &small);
     uint64_t offset;
     std::string_view data;
-    if (DecodeChunk(bytes, kResponseChunkField, &offset, &data)) {
+    if (DecodeChunk(bytes, wire::kTrainResponseChunkField, &offset, &data)) {
       status = sink->OnChunk(offset, data);
       continue;
     }

@@ -16,11 +16,11 @@ Status ModelUpload::OnHeader(const v1::ModelHeader& header) {
   return absl::OkStatus();
 }
 
-Status ModelUpload::OnChunk(const v1::ModelChunk& chunk) {
+Status ModelUpload::OnChunk(uint64_t offset, std::string_view data) {
   if (!receiver_) {
     return absl::InvalidArgumentError("model chunk before the model header");
   }
-  return receiver_->OnChunk(chunk.offset(), chunk.data(), &*sink_);
+  return receiver_->OnChunk(offset, data, &*sink_);
 }
 
 StatusOr<HashedModel> ModelUpload::Finish() {

@@ -1,15 +1,20 @@
 // Helpers for the service's model streams: ModelUpload assembles a model
 // from header + chunk messages with full validation; ModelDownload produces
 // a model's header and chunk messages one at a time (so a large update is
-// never materialised as protobuf messages all at once).
+// never materialised as protobuf messages all at once). The Raw variants
+// carry chunks without protobuf copies (proto/model_wire.h).
 // Thread-compatibility: one object per stream.
 #ifndef DSFL_SLAVE_SERVICE_MODEL_PARTS_H_
 #define DSFL_SLAVE_SERVICE_MODEL_PARTS_H_
 
 #include <optional>
+#include <string>
+#include <string_view>
 
+#include "absl/strings/str_cat.h"
 #include "common/model_stream.h"
 #include "dsfl/v1/slave.pb.h"
+#include "proto/model_wire.h"
 
 namespace dsfl::slave {
 
@@ -17,7 +22,7 @@ class ModelUpload {
  public:
   explicit ModelUpload(uint64_t max_bytes) { limits_.max_total_bytes = max_bytes; }
   Status OnHeader(const v1::ModelHeader& header);
-  Status OnChunk(const v1::ModelChunk& chunk);
+  Status OnChunk(uint64_t offset, std::string_view data);
   // The complete model, with the digest its stream was checked against.
   StatusOr<HashedModel> Finish();
   uint32_t chunk_bytes() const {
@@ -55,6 +60,24 @@ class ModelDownload {
     return true;
   }
 
+  // The same as a raw message of type Message whose chunks (field
+  // `chunk_field` of Message) alias the model's buffer: this download must
+  // outlive the write.
+  template <typename Message>
+  bool NextRaw(uint32_t chunk_field, grpc::ByteBuffer* out) {
+    if (!header_sent_) {
+      header_sent_ = true;
+      Message message;
+      FillHeader(message.mutable_header());
+      *out = wire::Serialize(message);
+      return true;
+    }
+    ChunkView chunk;
+    if (!cursor_.Next(&chunk)) return false;
+    *out = wire::EncodeChunk(chunk_field, chunk.offset, chunk.bytes);
+    return true;
+  }
+
  private:
   void FillHeader(v1::ModelHeader* header) const;
 
@@ -63,6 +86,29 @@ class ModelDownload {
   ChunkCursor cursor_;
   bool header_sent_ = false;
 };
+
+// Reads one raw request of type Request (TrainRequest, EvaluateRequest):
+// a chunk in model_wire's shape goes straight to `upload` (returns false, or
+// the upload's error); any other message is parsed into *request for the
+// caller (returns true). `scratch` is reused across messages.
+template <typename Request>
+StatusOr<bool> ConsumeChunkOrParse(const grpc::ByteBuffer& raw,
+                                   std::string* scratch, ModelUpload* upload,
+                                   Request* request) {
+  grpc::Slice single;
+  const std::string_view bytes = wire::Contiguous(raw, &single, scratch);
+  uint64_t offset;
+  std::string_view data;
+  if (wire::DecodeChunk(bytes, wire::kRequestChunkField, &offset, &data)) {
+    DSFL_RETURN_IF_ERROR(upload->OnChunk(offset, data));
+    return false;
+  }
+  if (!request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed ", request->GetTypeName(), " message"));
+  }
+  return true;
+}
 
 }  // namespace dsfl::slave
 

@@ -7,6 +7,7 @@
 #include "common/model_buffer_pool.h"
 #include "common/tls/grpc_credentials.h"
 #include "proto/convert.h"
+#include "proto/model_wire.h"
 #include "slave/service/model_parts.h"
 #include "spdlog/spdlog.h"
 
@@ -38,9 +39,10 @@ class TrackedToken {
 };
 
 // Train: read config + model, train on a worker, write progress, result and
-// update. Deleted in OnDone.
+// update. Raw messages (proto/model_wire.h): chunks in both directions skip
+// protobuf. Deleted in OnDone.
 class TrainReactor final
-    : public grpc::ServerBidiReactor<v1::TrainRequest, v1::TrainResponse> {
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   TrainReactor(SlaveService* service, CallbackServerContext* context)
       : service_(service),
@@ -51,7 +53,7 @@ class TrainReactor final
       Finish(Unavailable());
       return;
     }
-    StartRead(&request_);
+    StartRead(&raw_request_);
   }
 
   void OnReadDone(bool ok) override {
@@ -59,7 +61,11 @@ class TrainReactor final
       UploadComplete();
       return;
     }
-    Status status = HandleRequest();
+    auto parsed =
+        ConsumeChunkOrParse(raw_request_, &scratch_, &upload_, &request_);
+    Status status = !parsed.ok() ? parsed.status()
+                    : *parsed    ? HandleRequest()
+                                 : absl::OkStatus();
     if (!status.ok()) {
       Fail(status);
       return;
@@ -68,7 +74,7 @@ class TrainReactor final
       DenyOnWorker();
       return;
     }
-    StartRead(&request_);
+    StartRead(&raw_request_);
   }
 
   void OnWriteDone(bool ok) override {
@@ -116,7 +122,8 @@ class TrainReactor final
         }
         return upload_.OnHeader(request_.header());
       case v1::TrainRequest::kChunk:
-        return upload_.OnChunk(request_.chunk());
+        return upload_.OnChunk(request_.chunk().offset(),
+                               request_.chunk().data());
       default:
         return absl::InvalidArgumentError("empty TrainRequest");
     }
@@ -253,19 +260,22 @@ class TrainReactor final
         case Phase::kTraining:
           if (progress_pending_) {
             progress_pending_ = false;
-            response_.Clear();
-            response_.mutable_progress()->set_epoch(progress_epoch_);
-            response_.mutable_progress()->set_loss(progress_loss_);
+            v1::TrainResponse response;
+            response.mutable_progress()->set_epoch(progress_epoch_);
+            response.mutable_progress()->set_loss(progress_loss_);
+            response_ = wire::Serialize(response);
             action = Action::kWrite;
           }
           break;
         case Phase::kSending:
           if (!result_sent_) {
             result_sent_ = true;
-            response_.Clear();
-            *response_.mutable_result() = result_;
+            v1::TrainResponse response;
+            *response.mutable_result() = result_;
+            response_ = wire::Serialize(response);
             action = Action::kWrite;
-          } else if (download_->Next(&response_)) {
+          } else if (download_->NextRaw<v1::TrainResponse>(
+                         wire::kTrainResponseChunkField, &response_)) {
             action = Action::kWrite;
           } else {
             action = Action::kFinish;
@@ -291,6 +301,8 @@ class TrainReactor final
   SlaveService* service_;
   std::shared_ptr<const grpc::AuthContext> auth_;
   TrackedToken token_;
+  grpc::ByteBuffer raw_request_;
+  std::string scratch_;  // a received message's bytes, reused
   v1::TrainRequest request_;
   bool config_received_ = false;
   GatedCall gated_;
@@ -311,15 +323,15 @@ class TrainReactor final
   v1::TrainResult result_;
   std::optional<ModelDownload> download_;
   Status final_status_;
-  v1::TrainResponse response_;
+  grpc::ByteBuffer response_;  // its chunks alias download_'s model
 };
 
-// Evaluate: read config + model, evaluate on a worker, answer.
-class EvaluateReactor final
-    : public grpc::ServerReadReactor<v1::EvaluateRequest> {
+// Evaluate: read config + model, evaluate on a worker, answer. Raw messages
+// like Train's.
+class EvaluateReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   EvaluateReactor(SlaveService* service, CallbackServerContext* context,
-                  v1::EvaluateResponse* response)
+                  grpc::ByteBuffer* response)
       : service_(service),
         auth_(context->auth_context()),
         token_(service),
@@ -329,7 +341,7 @@ class EvaluateReactor final
       Finish(Unavailable());
       return;
     }
-    StartRead(&request_);
+    StartRead(&raw_request_);
   }
 
   void OnReadDone(bool ok) override {
@@ -337,22 +349,9 @@ class EvaluateReactor final
       UploadComplete();
       return;
     }
-    Status status;
-    switch (request_.part_case()) {
-      case v1::EvaluateRequest::kConfig:
-        status = ReadConfig();
-        break;
-      case v1::EvaluateRequest::kHeader:
-        status = config_received_
-                     ? upload_.OnHeader(request_.header())
-                     : absl::InvalidArgumentError("model before config");
-        break;
-      case v1::EvaluateRequest::kChunk:
-        status = upload_.OnChunk(request_.chunk());
-        break;
-      default:
-        status = absl::InvalidArgumentError("empty EvaluateRequest");
-    }
+    auto parsed =
+        ConsumeChunkOrParse(raw_request_, &scratch_, &upload_, &request_);
+    Status status = parsed.ok() && *parsed ? HandleRequest() : parsed.status();
     if (!status.ok()) {
       Finish(wire::ToGrpc(status));
       return;
@@ -366,7 +365,7 @@ class EvaluateReactor final
       }
       return;
     }
-    StartRead(&request_);
+    StartRead(&raw_request_);
   }
 
   void OnCancel() override { token_.get()->Cancel(); }
@@ -376,6 +375,22 @@ class EvaluateReactor final
   }
 
  private:
+  Status HandleRequest() {
+    switch (request_.part_case()) {
+      case v1::EvaluateRequest::kConfig:
+        return ReadConfig();
+      case v1::EvaluateRequest::kHeader:
+        return config_received_
+                   ? upload_.OnHeader(request_.header())
+                   : absl::InvalidArgumentError("model before config");
+      case v1::EvaluateRequest::kChunk:
+        return upload_.OnChunk(request_.chunk().offset(),
+                               request_.chunk().data());
+      default:
+        return absl::InvalidArgumentError("empty EvaluateRequest");
+    }
+  }
+
   Status ReadConfig() {
     if (config_received_) return absl::InvalidArgumentError("second config");
     config_received_ = true;
@@ -414,7 +429,9 @@ class EvaluateReactor final
     if (outcome.ok()) {
       master::EvalSummary summary{outcome->num_examples, outcome->loss,
                                   outcome->c_index, outcome->auc};
-      wire::ToProto(summary, response_);
+      v1::EvaluateResponse response;
+      wire::ToProto(summary, &response);
+      *response_ = wire::Serialize(response);
     }
     Finish(wire::ToGrpc(outcome.status()));
   }
@@ -422,7 +439,9 @@ class EvaluateReactor final
   SlaveService* service_;
   std::shared_ptr<const grpc::AuthContext> auth_;
   TrackedToken token_;
-  v1::EvaluateResponse* response_;
+  grpc::ByteBuffer* response_;
+  grpc::ByteBuffer raw_request_;
+  std::string scratch_;  // a received message's bytes, reused
   v1::EvaluateRequest request_;
   bool config_received_ = false;
   GatedCall gated_;
@@ -647,13 +666,13 @@ grpc::ServerWriteReactor<v1::ModelMessage>* SlaveService::InitializeModel(
   return new InitializeReactor(this, context, request);
 }
 
-grpc::ServerBidiReactor<v1::TrainRequest, v1::TrainResponse>*
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 SlaveService::Train(CallbackServerContext* context) {
   return new TrainReactor(this, context);
 }
 
-grpc::ServerReadReactor<v1::EvaluateRequest>* SlaveService::Evaluate(
-    CallbackServerContext* context, v1::EvaluateResponse* response) {
+grpc::ServerReadReactor<grpc::ByteBuffer>* SlaveService::Evaluate(
+    CallbackServerContext* context, grpc::ByteBuffer* response) {
   return new EvaluateReactor(this, context, response);
 }
 

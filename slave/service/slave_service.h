@@ -46,7 +46,18 @@ struct DataspaceHooks {
   SlaveMetrics* metrics = nullptr;      // counts Authorize decisions
 };
 
-class SlaveService final : public v1::Slave::CallbackService {
+// The callback service with Train and Evaluate as raw-bytes methods (the
+// same dsfl.v1 messages on the wire; model chunks skip protobuf,
+// proto/model_wire.h).
+using SlaveServiceBase = v1::Slave::WithCallbackMethod_GetInfo<
+    v1::Slave::WithCallbackMethod_Authorize<
+        v1::Slave::WithCallbackMethod_ComputeMoments<
+            v1::Slave::WithCallbackMethod_InitializeModel<
+                v1::Slave::WithRawCallbackMethod_Train<
+                    v1::Slave::WithRawCallbackMethod_Evaluate<
+                        v1::Slave::Service>>>>>>;
+
+class SlaveService final : public SlaveServiceBase {
  public:
   SlaveService(SlaveCore* core, WorkerPool* pool, DataspaceHooks hooks = {});
 
@@ -62,11 +73,10 @@ class SlaveService final : public v1::Slave::CallbackService {
   grpc::ServerWriteReactor<v1::ModelMessage>* InitializeModel(
       grpc::CallbackServerContext* context,
       const v1::InitializeRequest* request) override;
-  grpc::ServerBidiReactor<v1::TrainRequest, v1::TrainResponse>* Train(
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Train(
       grpc::CallbackServerContext* context) override;
-  grpc::ServerReadReactor<v1::EvaluateRequest>* Evaluate(
-      grpc::CallbackServerContext* context,
-      v1::EvaluateResponse* response) override;
+  grpc::ServerReadReactor<grpc::ByteBuffer>* Evaluate(
+      grpc::CallbackServerContext* context, grpc::ByteBuffer* response) override;
 
   // Cancels every call in progress; new calls fail with UNAVAILABLE.
   void Shutdown();

@@ -494,7 +494,8 @@ class SlaveAdmissionE2eTest : public ::testing::Test {
     while (reader->Read(&message)) {
       if (!parts.ok()) continue;
       parts = message.has_header() ? upload.OnHeader(message.header())
-                                   : upload.OnChunk(message.chunk());
+                                   : upload.OnChunk(message.chunk().offset(),
+                                                   message.chunk().data());
     }
     grpc::Status status = reader->Finish();
     if (status.ok() && out != nullptr) {
