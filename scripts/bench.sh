@@ -29,7 +29,11 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$BUILD_DIR/bench"
 if [ -z "$OUT" ]; then
-  OUT="$BUILD_DIR/bench/results$([ $QUICK = 1 ] && echo -quick).jsonl"
+  # (Not `$([ $QUICK = 1 ] && echo -quick)`: a failing substitution in an
+  # assignment ends the script under `set -e`.)
+  SUFFIX=""
+  if [ $QUICK = 1 ]; then SUFFIX="-quick"; fi
+  OUT="$BUILD_DIR/bench/results$SUFFIX.jsonl"
 fi
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

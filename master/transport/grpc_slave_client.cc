@@ -136,6 +136,7 @@ class TransferPermit {
     held_ = TransferGate::Shared().Acquire(options, status);
     return held_;
   }
+  bool held() const { return held_; }
   // The permit's receive buffer (only while held).
   std::string* buffer() {
     if (buffer_ == nullptr) buffer_ = TransferGate::Shared().TakeBuffer();
@@ -303,14 +304,17 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const HashedModel& global,
   wire::ToProto(call.model, c->mutable_model());
   wire::ToProto(call.plan, c->mutable_plan());
   wire::ToProto(call.data, c->mutable_data());
+  // The slave streams its update only when asked (SendUpdate, below), so a
+  // slave that finished training while others are being folded keeps its
+  // update instead of parking a flow-control window of it in this process.
+  c->set_update_on_request(true);
   // A failed write means the slave already ended the call; its status comes
   // from Finish() below.
   Status status;
   TransferPermit permit;
   auto write = [&](const grpc::ByteBuffer& m) { return stream->Write(m); };
-  if (stream->Write(Serialize(config)) && permit.Acquire(options, &status) &&
-      SendModel<v1::TrainRequest>(global, chunk_bytes_, write)) {
-    stream->WritesDone();
+  if (stream->Write(Serialize(config)) && permit.Acquire(options, &status)) {
+    (void)SendModel<v1::TrainRequest>(global, chunk_bytes_, write);
   }
   permit.Release();
 
@@ -338,13 +342,20 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const HashedModel& global,
         sink->OnProgress(response.progress().epoch(),
                          response.progress().loss());
         break;
-      case v1::TrainResponse::kResult:
+      case v1::TrainResponse::kResult: {
         status = sink->OnResult(wire::FromProto(response.result()));
+        // Ready to fold the update: take a transfer permit, then ask for it
+        // (a failed write: the slave ended the call, see Finish()).
+        if (!status.ok() || !permit.Acquire(options, &status)) break;
+        v1::TrainRequest ask;
+        ask.mutable_send_update();
+        if (stream->Write(Serialize(ask))) stream->WritesDone();
         break;
+      }
       case v1::TrainResponse::kHeader: {
-        // The update streams in from here: take a transfer permit (the
-        // slave's chunks wait in its flow-control window meanwhile).
-        if (!permit.Acquire(options, &status)) break;
+        // A slave that streams unasked: take the permit now (its chunks
+        // wait in the flow-control window meanwhile).
+        if (!permit.held() && !permit.Acquire(options, &status)) break;
         auto header = wire::FromProto(response.header());
         status =
             header.ok() ? sink->OnHeader(*std::move(header)) : header.status();

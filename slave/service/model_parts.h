@@ -23,6 +23,12 @@ class ModelUpload {
   explicit ModelUpload(uint64_t max_bytes) { limits_.max_total_bytes = max_bytes; }
   Status OnHeader(const v1::ModelHeader& header);
   Status OnChunk(uint64_t offset, std::string_view data);
+  // True once the header and every byte it announced were received (the
+  // digest is checked by Finish()).
+  bool complete() const {
+    return receiver_ &&
+           receiver_->received_bytes() == receiver_->header().total_bytes;
+  }
   // The complete model, with the digest its stream was checked against.
   StatusOr<HashedModel> Finish();
   uint32_t chunk_bytes() const {

@@ -40,7 +40,9 @@ class TrackedToken {
 
 // Train: read config + model, train on a worker, write progress, result and
 // update. Raw messages (proto/model_wire.h): chunks in both directions skip
-// protobuf. Deleted in OnDone.
+// protobuf. With TrainConfig.update_on_request, training starts once the
+// model is complete and the update waits for the master's SendUpdate (or
+// half-close); a read stays open for it meanwhile. Deleted in OnDone.
 class TrainReactor final
     : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
@@ -57,6 +59,17 @@ class TrainReactor final
   }
 
   void OnReadDone(bool ok) override {
+    if (upload_done_) {
+      // After the model only SendUpdate or the half-close may come.
+      if (ok && !IsSendUpdate()) {
+        Fail(absl::InvalidArgumentError(
+            "unexpected TrainRequest after the model (expected SendUpdate)"));
+        return;
+      }
+      RequestUpdate();
+      if (ok) StartRead(&raw_request_);  // the half-close is still to come
+      return;
+    }
     if (!ok) {
       UploadComplete();
       return;
@@ -72,6 +85,10 @@ class TrainReactor final
     }
     if (!gate_.allowed) {
       DenyOnWorker();
+      return;
+    }
+    if (update_on_request_ && upload_.complete()) {
+      UploadComplete();  // keeps a read open for SendUpdate
       return;
     }
     StartRead(&raw_request_);
@@ -114,6 +131,7 @@ class TrainReactor final
         if (!gate_.allowed) return absl::OkStatus();
         DSFL_ASSIGN_OR_RETURN(call_.plan, wire::FromProto(c.plan()));
         DSFL_ASSIGN_OR_RETURN(call_.data, wire::FromProto(c.data()));
+        update_on_request_ = c.update_on_request();
         return absl::OkStatus();
       }
       case v1::TrainRequest::kHeader:
@@ -124,11 +142,35 @@ class TrainReactor final
       case v1::TrainRequest::kChunk:
         return upload_.OnChunk(request_.chunk().offset(),
                                request_.chunk().data());
+      case v1::TrainRequest::kSendUpdate:
+        return absl::InvalidArgumentError("SendUpdate before the model");
       default:
         return absl::InvalidArgumentError("empty TrainRequest");
     }
   }
 
+  bool IsSendUpdate() {
+    grpc::Slice single;
+    const std::string_view bytes =
+        wire::Contiguous(raw_request_, &single, &scratch_);
+    return request_.ParseFromArray(bytes.data(),
+                                   static_cast<int>(bytes.size())) &&
+           request_.part_case() == v1::TrainRequest::kSendUpdate;
+  }
+
+  // The master is ready for the update (SendUpdate or its half-close).
+  void RequestUpdate() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      update_requested_ = true;
+    }
+    Pump();
+  }
+
+  // The model is complete (by its size with update_on_request, else by the
+  // half-close): check it and start training. With update_on_request a
+  // read is started first, for SendUpdate: before the worker exists, so
+  // that it can never race the call's Finish().
   void UploadComplete() {
     if (token_.get()->cancelled()) {
       Fail(absl::CancelledError("call cancelled during upload"));
@@ -144,11 +186,14 @@ class TrainReactor final
       return;
     }
     global_ = *std::move(model);
+    upload_done_ = true;
     {
       std::lock_guard<std::mutex> lock(mu_);
       phase_ = Phase::kTraining;
       worker_running_ = true;
+      if (!update_on_request_) update_requested_ = true;
     }
+    if (update_on_request_) StartRead(&raw_request_);
     if (!service_->pool()->Submit([this] { RunTraining(); })) {
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -274,6 +319,8 @@ class TrainReactor final
             *response.mutable_result() = result_;
             response_ = wire::Serialize(response);
             action = Action::kWrite;
+          } else if (!update_requested_) {
+            // The update waits for the master's SendUpdate.
           } else if (download_->NextRaw<v1::TrainResponse>(
                          wire::kTrainResponseChunkField, &response_)) {
             action = Action::kWrite;
@@ -305,6 +352,8 @@ class TrainReactor final
   std::string scratch_;  // a received message's bytes, reused
   v1::TrainRequest request_;
   bool config_received_ = false;
+  bool update_on_request_ = false;
+  bool upload_done_ = false;  // set before the read that may follow it
   GatedCall gated_;
   GateResult gate_;
   master::TrainCall call_;
@@ -320,6 +369,7 @@ class TrainReactor final
   int64_t progress_epoch_ = 0;
   double progress_loss_ = 0;
   bool result_sent_ = false;
+  bool update_requested_ = false;
   v1::TrainResult result_;
   std::optional<ModelDownload> download_;
   Status final_status_;
