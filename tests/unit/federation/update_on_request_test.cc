@@ -48,6 +48,29 @@ class UpdateOnRequestTest : public ::testing::Test {
     if (server_) server_->Shutdown();
   }
 
+  // One Train call (deadline 60 s).
+  struct Call {
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReaderWriter<v1::TrainRequest,
+                                             v1::TrainResponse>>
+        stream;
+  };
+  std::unique_ptr<Call> Open() {
+    auto call = std::make_unique<Call>();
+    call->context.set_deadline(std::chrono::system_clock::now() +
+                               std::chrono::seconds(60));
+    call->stream = stub_->Train(&call->context);
+    return call;
+  }
+  // Half-closes, reads whatever is left and returns the call's status.
+  static grpc::Status Drain(Call* call) {
+    call->stream->WritesDone();
+    v1::TrainResponse response;
+    while (call->stream->Read(&response)) {
+    }
+    return call->stream->Finish();
+  }
+
   // Config (with update_on_request), header and chunks; no half-close.
   void SendModel(grpc::ClientReaderWriter<v1::TrainRequest,
                                           v1::TrainResponse>* stream) {
@@ -81,10 +104,8 @@ class UpdateOnRequestTest : public ::testing::Test {
 };
 
 TEST_F(UpdateOnRequestTest, TheUpdateWaitsForSendUpdate) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(60));
-  auto stream = stub_->Train(&context);
+  auto call = Open();
+  auto& stream = call->stream;
   SendModel(stream.get());
 
   // Trained without the half-close: the result comes.
@@ -125,10 +146,8 @@ TEST_F(UpdateOnRequestTest, TheUpdateWaitsForSendUpdate) {
 }
 
 TEST_F(UpdateOnRequestTest, TheHalfCloseAlsoAsksForTheUpdate) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(60));
-  auto stream = stub_->Train(&context);
+  auto call = Open();
+  auto& stream = call->stream;
   SendModel(stream.get());
   ASSERT_TRUE(stream->WritesDone());
   v1::TrainResponse response;
@@ -144,20 +163,13 @@ TEST_F(UpdateOnRequestTest, TheHalfCloseAlsoAsksForTheUpdate) {
 }
 
 TEST_F(UpdateOnRequestTest, AnythingButSendUpdateAfterTheModelIsRefused) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(60));
-  auto stream = stub_->Train(&context);
-  SendModel(stream.get());
+  auto call = Open();
+  SendModel(call->stream.get());
   v1::TrainRequest extra;
   extra.mutable_chunk()->set_offset(0);
   extra.mutable_chunk()->set_data("more");
-  stream->Write(extra);
-  stream->WritesDone();
-  v1::TrainResponse response;
-  while (stream->Read(&response)) {
-  }
-  const grpc::Status status = stream->Finish();
+  call->stream->Write(extra);
+  const grpc::Status status = Drain(call.get());
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("expected SendUpdate"),
             std::string::npos)
@@ -165,18 +177,11 @@ TEST_F(UpdateOnRequestTest, AnythingButSendUpdateAfterTheModelIsRefused) {
 }
 
 TEST_F(UpdateOnRequestTest, SendUpdateBeforeTheModelIsRefused) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(60));
-  auto stream = stub_->Train(&context);
+  auto call = Open();
   v1::TrainRequest ask;
   ask.mutable_send_update();
-  stream->Write(ask);
-  stream->WritesDone();
-  v1::TrainResponse response;
-  while (stream->Read(&response)) {
-  }
-  EXPECT_EQ(stream->Finish().error_code(),
+  call->stream->Write(ask);
+  EXPECT_EQ(Drain(call.get()).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
