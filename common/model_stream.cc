@@ -24,8 +24,7 @@ StreamHeader HeaderOf(const FlatModel& model, const Sha256Digest& sha256,
 
 }  // namespace
 
-StreamHeader MakeStreamHeader(const HashedModel& model,
-                              uint32_t chunk_bytes) {
+StreamHeader MakeStreamHeader(const HashedModel& model, uint32_t chunk_bytes) {
   return HeaderOf(model.model(), model.sha256(), chunk_bytes);
 }
 

@@ -11,8 +11,8 @@
 // next grid cell, and every value must be finite. Valid chunks go to a
 // ChunkSink with their float offset; Finish() checks that the payload is
 // complete and its digest matches the header (so after an OK Finish(),
-// header().sha256 is the verified digest of what the sink received). Sizes are 64-bit throughout:
-// there is no 2 GiB or 4 GiB limit.
+// header().sha256 is the verified digest of what the sink received). Sizes
+// are 64-bit throughout: there is no 2 GiB or 4 GiB limit.
 //
 // Errors: InvalidArgument for header problems and shape mismatches (naming
 // the tensor), DataLoss for bad offsets, sizes, non-finite values (naming

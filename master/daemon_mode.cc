@@ -3,11 +3,11 @@
 #include <iostream>
 
 #include "common/grpc_logging.h"
-#include "common/tls/grpc_credentials.h"
 #include "common/logging.h"
 #include "common/signals.h"
 #include "common/systemd/notify.h"
 #include "common/systemd/watchdog.h"
+#include "common/tls/grpc_credentials.h"
 #include "common/tls/tls_policy.h"
 #include "master/daemon/master_daemon.h"
 #include "master/transport/connect_nodes.h"

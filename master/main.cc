@@ -7,14 +7,14 @@
 
 #include "CLI/CLI.hpp"
 #include "common/grpc_logging.h"
-#include "common/tls/grpc_credentials.h"
 #include "common/logging.h"
 #include "common/signals.h"
 #include "common/systemd/notify.h"
 #include "common/systemd/watchdog.h"
+#include "common/tls/grpc_credentials.h"
 #include "master/console_progress.h"
-#include "master/daemon_mode.h"
 #include "master/core/job_spec.h"
+#include "master/daemon_mode.h"
 #include "master/transport/run_job.h"
 
 namespace {

@@ -29,7 +29,8 @@
 namespace dsfl::wire {
 
 // Field numbers of `chunk` in the oneofs of the model-carrying messages.
-inline constexpr uint32_t kRequestChunkField = 3;   // TrainRequest, EvaluateRequest
+inline constexpr uint32_t kRequestChunkField =
+    3;  // TrainRequest, EvaluateRequest
 inline constexpr uint32_t kTrainResponseChunkField = 4;  // TrainResponse
 
 // A message holding only `field` = ModelChunk{offset, data = bytes}, whose

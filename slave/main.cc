@@ -6,11 +6,11 @@
 
 #include "CLI/CLI.hpp"
 #include "common/grpc_logging.h"
-#include "common/tls/grpc_credentials.h"
 #include "common/logging.h"
 #include "common/signals.h"
 #include "common/systemd/notify.h"
 #include "common/systemd/watchdog.h"
+#include "common/tls/grpc_credentials.h"
 #include "slave/server/slave_config.h"
 #include "slave/server/slave_server.h"
 #include "spdlog/spdlog.h"

@@ -177,8 +177,8 @@ StatusOr<TrainRoundResult> RoundEngine::RunTraining(
               AggregatingSink sink(round, outcome.node_id, global.spec,
                                    &aggregator, strategy_, listener_);
               outcome.model_bytes_sent = global.spec.byte_size();
-              outcome.status = by_id[selected[i]]->Train(
-                  call, hashed_global, &sink, call_options);
+              outcome.status = by_id[selected[i]]->Train(call, hashed_global,
+                                                         &sink, call_options);
               outcome.model_bytes_received = sink.bytes_received();
               if (sink.summary()) outcome.train = *sink.summary();
               if (listener_ != nullptr) listener_->OnNodeDone(round, outcome);

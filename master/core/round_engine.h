@@ -56,7 +56,7 @@ struct NodeOutcome {
 };
 
 struct TrainRoundResult {
-  HashedModel global;  // the next global model, hashed once here
+  HashedModel global;              // the next global model, hashed once here
   std::vector<NodeOutcome> nodes;  // in selection order
   size_t completed = 0;
   absl::Duration elapsed;

@@ -87,8 +87,8 @@ class GrpcSlaveClient : public SlaveClient {
                                       const ModelDefinition& model,
                                       const DataSpec& data, uint64_t seed,
                                       const CallOptions& options) override;
-  Status Train(const TrainCall& call, const HashedModel& global, UpdateSink* sink,
-               const CallOptions& options) override;
+  Status Train(const TrainCall& call, const HashedModel& global,
+               UpdateSink* sink, const CallOptions& options) override;
   StatusOr<EvalSummary> Evaluate(const EvaluateCall& call,
                                  const HashedModel& model,
                                  const CallOptions& options) override;

@@ -115,15 +115,17 @@ StatusOr<FlatModel> SlaveCore::InitializeModel(
   return initial;
 }
 
-StatusOr<TrainedUpdate> SlaveCore::Train(
-    const master::TrainCall& call, const HashedModel& global,
-    const std::atomic<bool>* cancel, const training::ProgressFn& progress) {
+StatusOr<TrainedUpdate> SlaveCore::Train(const master::TrainCall& call,
+                                         const HashedModel& global,
+                                         const std::atomic<bool>* cancel,
+                                         const training::ProgressFn& progress) {
   return TrainModel(call, global, nullptr, cancel, progress);
 }
 
-StatusOr<TrainedUpdate> SlaveCore::Train(
-    const master::TrainCall& call, HashedModel&& global,
-    const std::atomic<bool>* cancel, const training::ProgressFn& progress) {
+StatusOr<TrainedUpdate> SlaveCore::Train(const master::TrainCall& call,
+                                         HashedModel&& global,
+                                         const std::atomic<bool>* cancel,
+                                         const training::ProgressFn& progress) {
   HashedModel owned = std::move(global);
   return TrainModel(call, owned, &owned, cancel, progress);
 }
@@ -153,9 +155,10 @@ StatusOr<TrainedUpdate> SlaveCore::TrainModel(
     return training::Train(call.model, call.plan, global.model(), split.train,
                            cancel, progress);
   }();
-  nlohmann::json details = {{"model_received_sha256", ToHex(received)},
-                            {"privacy", {{"differential_privacy", "none"},
-                                         {"secure_aggregation", false}}}};
+  nlohmann::json details = {
+      {"model_received_sha256", ToHex(received)},
+      {"privacy",
+       {{"differential_privacy", "none"}, {"secure_aggregation", false}}}};
   std::optional<TrainedUpdate> trained;
   if (outcome.ok()) {
     // A noop update is the received model: its digest is known.
@@ -178,10 +181,9 @@ StatusOr<TrainedUpdate> SlaveCore::TrainModel(
   DSFL_RETURN_IF_ERROR(Audit({audit::events::kRoundParticipation,
                               call.job.job_id, call.job.round, "", details}));
   if (observer_ != nullptr) {
-    observer_->OnTrain(
-        {outcome.ok(), received_bytes,
-         trained ? trained->update.model().spec.byte_size() : 0,
-         clock_->Now() - start});
+    observer_->OnTrain({outcome.ok(), received_bytes,
+                        trained ? trained->update.model().spec.byte_size() : 0,
+                        clock_->Now() - start});
   }
   if (!outcome.ok()) return outcome.status();
   return *std::move(trained);

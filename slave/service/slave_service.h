@@ -76,7 +76,8 @@ class SlaveService final : public SlaveServiceBase {
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Train(
       grpc::CallbackServerContext* context) override;
   grpc::ServerReadReactor<grpc::ByteBuffer>* Evaluate(
-      grpc::CallbackServerContext* context, grpc::ByteBuffer* response) override;
+      grpc::CallbackServerContext* context,
+      grpc::ByteBuffer* response) override;
 
   // Cancels every call in progress; new calls fail with UNAVAILABLE.
   void Shutdown();

@@ -495,7 +495,7 @@ class SlaveAdmissionE2eTest : public ::testing::Test {
       if (!parts.ok()) continue;
       parts = message.has_header() ? upload.OnHeader(message.header())
                                    : upload.OnChunk(message.chunk().offset(),
-                                                   message.chunk().data());
+                                                    message.chunk().data());
     }
     grpc::Status status = reader->Finish();
     if (status.ok() && out != nullptr) {

@@ -99,10 +99,10 @@ TEST(SlaveCoreTrain, BorrowedModelIsCopiedWithItsDigest) {
   const HashedModel global = Receive(Noop(params, 1.0f));
   auto update = core.Train(NoopCall(params), global, nullptr, {});
   ASSERT_TRUE(update.ok()) << update.status();
-  EXPECT_NE(update->update.model().values.data(),
-            global.model().values.data());
+  EXPECT_NE(update->update.model().values.data(), global.model().values.data());
   EXPECT_EQ(update->update.sha256_hex(), ModelDigestHex(global.model()));
-  EXPECT_EQ(update->update.sha256_hex(), ModelDigestHex(update->update.model()));
+  EXPECT_EQ(update->update.sha256_hex(),
+            ModelDigestHex(update->update.model()));
 }
 
 TEST(SlaveCoreTrain, AnUpdateTheTrainerChangedIsHashedAnew) {

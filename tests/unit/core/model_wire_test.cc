@@ -63,16 +63,14 @@ TEST(ModelWire, LeavesEverythingElseToProtobuf) {
   // A chunk under another field number, a chunk without data, a truncated
   // message, trailing bytes.
   const std::string chunk = Flatten(EncodeChunk(kRequestChunkField, 8, "xy"));
-  EXPECT_FALSE(
-      DecodeChunk(chunk, kTrainResponseChunkField, &offset, &data));
+  EXPECT_FALSE(DecodeChunk(chunk, kTrainResponseChunkField, &offset, &data));
   v1::TrainRequest empty_chunk;
   empty_chunk.mutable_chunk()->set_offset(8);
   EXPECT_FALSE(DecodeChunk(empty_chunk.SerializeAsString(), kRequestChunkField,
                            &offset, &data));
   EXPECT_FALSE(DecodeChunk(chunk.substr(0, chunk.size() - 1),
                            kRequestChunkField, &offset, &data));
-  EXPECT_FALSE(
-      DecodeChunk(chunk + "z", kRequestChunkField, &offset, &data));
+  EXPECT_FALSE(DecodeChunk(chunk + "z", kRequestChunkField, &offset, &data));
 }
 
 TEST(ModelWire, ContiguousJoinsSlicesIntoTheReusedBuffer) {

@@ -37,9 +37,9 @@ class UpdateOnRequestTest : public ::testing::Test {
     auto server = SlaveServer::Start(config, options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    stub_ = v1::Slave::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server_->port()),
-        grpc::InsecureChannelCredentials()));
+    stub_ = v1::Slave::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                            grpc::InsecureChannelCredentials()));
     model_.spec = ModelSpec({TensorSpec{"weights", {kParams}}});
     model_.values.resize(kParams);
     for (int64_t i = 0; i < kParams; ++i) model_.values[i] = 0.001f * i;
@@ -51,8 +51,8 @@ class UpdateOnRequestTest : public ::testing::Test {
   // One Train call (deadline 60 s).
   struct Call {
     grpc::ClientContext context;
-    std::unique_ptr<grpc::ClientReaderWriter<v1::TrainRequest,
-                                             v1::TrainResponse>>
+    std::unique_ptr<
+        grpc::ClientReaderWriter<v1::TrainRequest, v1::TrainResponse>>
         stream;
   };
   std::unique_ptr<Call> Open() {
@@ -72,8 +72,8 @@ class UpdateOnRequestTest : public ::testing::Test {
   }
 
   // Config (with update_on_request), header and chunks; no half-close.
-  void SendModel(grpc::ClientReaderWriter<v1::TrainRequest,
-                                          v1::TrainResponse>* stream) {
+  void SendModel(
+      grpc::ClientReaderWriter<v1::TrainRequest, v1::TrainResponse>* stream) {
     v1::TrainRequest request;
     v1::TrainConfig* config = request.mutable_config();
     config->mutable_job()->set_job_id("job-1");
@@ -119,8 +119,8 @@ TEST_F(UpdateOnRequestTest, TheUpdateWaitsForSendUpdate) {
   // Nothing more until asked. (A slave that streamed unasked would have
   // its header on the wire right behind the result: the read would finish
   // at once, not within the bounded wait.)
-  auto next = std::async(std::launch::async,
-                         [&] { return stream->Read(&response); });
+  auto next =
+      std::async(std::launch::async, [&] { return stream->Read(&response); });
   EXPECT_EQ(next.wait_for(std::chrono::milliseconds(300)),
             std::future_status::timeout);
 
@@ -181,8 +181,7 @@ TEST_F(UpdateOnRequestTest, SendUpdateBeforeTheModelIsRefused) {
   v1::TrainRequest ask;
   ask.mutable_send_update();
   call->stream->Write(ask);
-  EXPECT_EQ(Drain(call.get()).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Drain(call.get()).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace
