@@ -184,5 +184,22 @@ TEST_F(UpdateOnRequestTest, SendUpdateBeforeTheModelIsRefused) {
   EXPECT_EQ(Drain(call.get()).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(UpdateOnRequestTest, ShutdownEndsACallWhoseUpdateWaits) {
+  auto call = Open();
+  SendModel(call->stream.get());
+  v1::TrainResponse response;
+  do {
+    ASSERT_TRUE(call->stream->Read(&response));
+  } while (response.has_progress());
+  ASSERT_TRUE(response.has_result());
+  // The update waits for SendUpdate; shutting down must not wait for it
+  // beyond the grace period (gRPC then cancels the call).
+  server_->Shutdown(absl::Milliseconds(200));
+  while (call->stream->Read(&response)) {
+  }
+  EXPECT_FALSE(call->stream->Finish().ok());
+  server_.reset();
+}
+
 }  // namespace
 }  // namespace dsfl::slave
