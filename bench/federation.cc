@@ -161,6 +161,7 @@ StatusOr<FederationResult> BenchFederation::Run() {
         {"evaluate_every", 0},
         {"max_parallel", options_.max_parallel},
         {"chunk_bytes", options_.chunk_bytes},
+        {"wire_format", options_.wire_format},
         {"seed", 1}}},
       {"slaves", slaves},
       {"tls",

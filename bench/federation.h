@@ -33,6 +33,7 @@ struct FederationOptions {
   int rounds = 6;
   uint32_t chunk_bytes = kDefaultChunkBytes;
   size_t max_parallel = 0;  // federation.max_parallel (0 = all)
+  std::string wire_format = "float32";  // federation.wire_format
   std::string bin_dir;      // holds dsfl-master and dsfl-slave
   std::string work_parent = "/tmp";
   bool keep_work_dir = false;

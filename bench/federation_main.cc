@@ -14,7 +14,8 @@
 // child this process reaped.
 //
 // Usage: dsfl-bench-federation --params 10000000 --nodes 8 [--rounds 6]
-//        [--chunk-bytes N] [--bin-dir DIR] [--work-parent DIR] [--keep]
+//        [--chunk-bytes N] [--wire-format float32|bfloat16] [--bin-dir DIR]
+//        [--work-parent DIR] [--keep]
 #include <iostream>
 
 #include "CLI/CLI.hpp"
@@ -32,6 +33,9 @@ int main(int argc, char** argv) {
   app.add_option("--chunk-bytes", options.chunk_bytes, "wire chunk size");
   app.add_option("--max-parallel", options.max_parallel,
                  "federation.max_parallel (0 = all)");
+  app.add_option("--wire-format", options.wire_format,
+                 "federation.wire_format")
+      ->check(CLI::IsMember({"float32", "bfloat16"}));
   app.add_option("--bin-dir", options.bin_dir, "where dsfl-master/-slave are");
   app.add_option("--work-parent", options.work_parent, "parent of work dir");
   app.add_flag("--keep", options.keep_work_dir, "keep the work directory");
@@ -64,7 +68,8 @@ int main(int argc, char** argv) {
                                {"polled_vmhwm", run->master_polled_hwm},
                                {"ru_maxrss", run->master_maxrss},
                                {"slave_peak_rss", run->slave_peak_rss},
-                               {"chunk_bytes", options.chunk_bytes}}});
+                               {"chunk_bytes", options.chunk_bytes},
+                               {"wire_format", options.wire_format}}});
 
   std::vector<double> seconds, wall;
   nlohmann::json rounds = nlohmann::json::array();
@@ -86,6 +91,7 @@ int main(int argc, char** argv) {
                               {{"wall_seconds", dsfl::bench::Median(wall)},
                                {"job_seconds", run->job_seconds},
                                {"rounds", rounds},
-                               {"chunk_bytes", options.chunk_bytes}}});
+                               {"chunk_bytes", options.chunk_bytes},
+                               {"wire_format", options.wire_format}}});
   return 0;
 }

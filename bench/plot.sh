@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Plots master peak RSS and seconds per round against the number of nodes,
-# one line per model size, from scripts/bench.sh output:
+# one line per model size (float32 on the wire), from scripts/bench.sh output:
 #   bench/plot.sh RESULTS.jsonl OUTDIR   ->  OUTDIR/scaling.png
 # Needs gnuplot (scripts/bench.sh installs gnuplot-nox) and Debian's python3.
 set -euo pipefail
@@ -13,7 +13,8 @@ results, outdir = sys.argv[1], sys.argv[2]
 series = {}
 for line in open(results):
     r = json.loads(line)
-    if r["bench"] in ("master_rss", "round_seconds"):
+    if (r["bench"] in ("master_rss", "round_seconds") and
+            r.get("wire_format", "float32") == "float32"):
         series.setdefault((r["bench"], r["params"]), []).append(
             (r["nodes"], r["value"]))
 for (bench, params), points in series.items():

@@ -14,8 +14,10 @@ def mib(b):
 def main(path):
     rows = [json.loads(line) for line in open(path) if line.strip()]
     by = {}
+    bf16 = {}
     for r in rows:
-        by.setdefault(r["bench"], []).append(r)
+        target = bf16 if r.get("wire_format") == "bfloat16" else by
+        target.setdefault(r["bench"], []).append(r)
 
     print("### aggregate (floats/s, best of the repeats)\n")
     print("| P | N | aggregate | axpy | ratio | with checks + SHA-256 |")
@@ -47,6 +49,20 @@ def main(path):
     for r in by.get("transfer", []):
         print("| %dM | %s | **%.0f** |" % (r["params"] // 10**6, r["direction"],
                                         r["value"] / 1e6))
+
+    if bf16:
+        print("\n### bfloat16 on the wire (federation.wire_format)\n")
+        print("| bench | P | N | value |")
+        print("|---|---|---|---|")
+        for r in bf16.get("master_rss", []):
+            print("| master_rss | %dM | %d | %.1f MiB (**%.2f** x) |" % (
+                r["params"] // 10**6, r["nodes"], mib(r["value"]), r["ratio"]))
+        for r in bf16.get("round_seconds", []):
+            print("| round_seconds | %dM | %d | **%.3f** s |" % (
+                r["params"] // 10**6, r["nodes"], r["value"]))
+        for r in bf16.get("transfer", []):
+            print("| transfer %s | %dM | 1 | **%.0f** MB/s (model bytes) |" % (
+                r["direction"], r["params"] // 10**6, r["value"] / 1e6))
 
     print("\n### train (samples/s, 1 thread)\n")
     print("| model | params | C++ libtorch | Python PyTorch | ratio |")

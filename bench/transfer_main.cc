@@ -13,7 +13,11 @@
 //   transfer direction=slave_to_master: model bytes / (end - result)
 //   transfer direction=round_trip:      2 x model bytes / (end - start)
 //
+// With --wire-format bfloat16 the model travels as bfloat16 (half the bytes
+// on the wire); "model bytes" are still its float32 size.
+//
 // Usage: dsfl-bench-transfer [--params 10000000,50000000] [--repeat 5]
+//        [--wire-format float32|bfloat16]
 #include <chrono>
 #include <iostream>
 #include <optional>
@@ -67,7 +71,7 @@ class TimingSink : public master::UpdateSink {
 };
 
 Status Measure(BenchFederation* federation, int64_t params, int repeat,
-               uint32_t chunk_bytes) {
+               uint32_t chunk_bytes, WireFormat format) {
   master::SlaveEndpoint endpoint{federation->SlaveName(0),
                                  federation->SlaveAddress(0),
                                  federation->SlaveName(0)};
@@ -86,10 +90,11 @@ Status Measure(BenchFederation* federation, int64_t params, int repeat,
   call.data.held_out_fraction = 0.2;
   call.data.standardization.mean = {0.0};  // the master's job, done here
   call.data.standardization.stddev = {1.0};
+  call.wire_format = format;
   FlatModel flat;
   flat.spec = ModelSpec({TensorSpec{"weights", {params}}});
   flat.values.assign(static_cast<size_t>(params), 0.5f);
-  const HashedModel global(std::move(flat));
+  const HashedModel global(ForWire(std::move(flat), format));
 
   std::vector<double> down, up, both;
   for (int r = 0; r <= repeat; ++r) {
@@ -107,7 +112,9 @@ Status Measure(BenchFederation* federation, int64_t params, int repeat,
     up.push_back(bytes / secs(sink.result_at, sink.end_at));
     both.push_back(2.0 * bytes / secs(start, sink.end_at));
   }
-  nlohmann::json extra = {{"chunk_bytes", chunk_bytes}, {"repeat", repeat}};
+  nlohmann::json extra = {{"chunk_bytes", chunk_bytes},
+                          {"repeat", repeat},
+                          {"wire_format", WireFormatName(format)}};
   for (auto [direction, values] :
        {std::pair{"master_to_slave", &down}, std::pair{"slave_to_master", &up},
         std::pair{"round_trip", &both}}) {
@@ -133,7 +140,12 @@ int main(int argc, char** argv) {
   app.add_option("--chunk-bytes", options.chunk_bytes, "wire chunk size");
   app.add_option("--bin-dir", options.bin_dir, "where dsfl-slave is");
   app.add_option("--work-parent", options.work_parent, "parent of work dir");
+  app.add_option("--wire-format", options.wire_format, "float32 or bfloat16")
+      ->check(CLI::IsMember({"float32", "bfloat16"}));
   CLI11_PARSE(app, argc, argv);
+  const dsfl::WireFormat format = options.wire_format == "bfloat16"
+                                      ? dsfl::WireFormat::kBfloat16
+                                      : dsfl::WireFormat::kFloat32;
   dsfl::tls::SelectBoundedGrpcReadPath();  // as the master does
   if (auto s = dsfl::tls::RequireTls13ProcessWide(); !s.ok()) {
     std::cerr << "dsfl-bench-transfer: " << s << "\n";
@@ -145,8 +157,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   for (int64_t p : params) {
-    auto s =
-        dsfl::bench::Measure(federation->get(), p, repeat, options.chunk_bytes);
+    auto s = dsfl::bench::Measure(federation->get(), p, repeat,
+                                  options.chunk_bytes, format);
     if (!s.ok()) {
       std::cerr << "dsfl-bench-transfer: " << s << "\n";
       return 1;

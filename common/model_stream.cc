@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/bfloat16.h"
 #include "common/model_buffer_pool.h"
 
 namespace dsfl {
@@ -13,23 +14,35 @@ namespace dsfl {
 namespace {
 
 StreamHeader HeaderOf(const FlatModel& model, const Sha256Digest& sha256,
-                      uint32_t chunk_bytes) {
+                      uint32_t chunk_bytes, WireFormat format) {
   StreamHeader header;
   header.spec = model.spec;
   header.total_bytes = model.values.size() * sizeof(float);
   header.sha256 = sha256;
   header.chunk_bytes = chunk_bytes;
+  header.wire_format = format;
   return header;
 }
 
 }  // namespace
 
-StreamHeader MakeStreamHeader(const HashedModel& model, uint32_t chunk_bytes) {
-  return HeaderOf(model.model(), model.sha256(), chunk_bytes);
+const char* WireFormatName(WireFormat format) {
+  return format == WireFormat::kBfloat16 ? "bfloat16" : "float32";
+}
+
+FlatModel ForWire(FlatModel model, WireFormat format) {
+  if (format == WireFormat::kBfloat16) RoundToBfloat16(&model.values);
+  return model;
+}
+
+StreamHeader MakeStreamHeader(const HashedModel& model, uint32_t chunk_bytes,
+                              WireFormat format) {
+  return HeaderOf(model.model(), model.sha256(), chunk_bytes, format);
 }
 
 StreamHeader MakeStreamHeader(const FlatModel& model, uint32_t chunk_bytes) {
-  return HeaderOf(model, ModelDigest(model), chunk_bytes);
+  return HeaderOf(model, ModelDigest(model), chunk_bytes,
+                  WireFormat::kFloat32);
 }
 
 ChunkCursor::ChunkCursor(const void* payload, uint64_t total_bytes,
@@ -42,11 +55,26 @@ ChunkCursor::ChunkCursor(const FlatModel& model, uint32_t chunk_bytes)
     : ChunkCursor(model.values.data(), model.values.size() * sizeof(float),
                   chunk_bytes) {}
 
+ChunkCursor::ChunkCursor(const HashedModel& model, uint32_t chunk_bytes,
+                         WireFormat format)
+    : ChunkCursor(model.model(), chunk_bytes) {
+  format_ = format;
+}
+
 bool ChunkCursor::Next(ChunkView* chunk) {
   if (offset_ >= total_bytes_) return false;
   uint64_t size = std::min<uint64_t>(chunk_bytes_, total_bytes_ - offset_);
   chunk->offset = offset_;
   chunk->bytes = std::string_view(payload_ + offset_, size);
+  if (format_ == WireFormat::kBfloat16) {
+    const size_t count = size / sizeof(float);
+    encoded_.resize(count * 2);
+    // Only the HashedModel constructor sets kBfloat16: the payload is the
+    // model's float buffer, aligned.
+    EncodeBfloat16(reinterpret_cast<const float*>(payload_ + offset_), count,
+                   encoded_.data());
+    chunk->bytes = std::string_view(encoded_.data(), encoded_.size());
+  }
   offset_ += size;
   return true;
 }
@@ -173,6 +201,18 @@ Status ModelStreamReceiver::OnChunk(uint64_t offset, std::string_view bytes,
   }
   uint64_t expected_size = std::min<uint64_t>(
       header_.chunk_bytes, header_.total_bytes - next_offset_);
+  if (header_.wire_format == WireFormat::kBfloat16) {
+    // Widened exactly into a reused buffer; from here on it is float32.
+    if (bytes.size() * 2 != expected_size) {
+      return absl::DataLossError(absl::StrCat(
+          "bfloat16 chunk at byte offset ", offset, " has ", bytes.size(),
+          " bytes, expected ", expected_size / 2));
+    }
+    widened_.resize(expected_size / sizeof(float));
+    DecodeBfloat16(bytes.data(), widened_.size(), widened_.data());
+    bytes = std::string_view(reinterpret_cast<const char*>(widened_.data()),
+                             expected_size);
+  }
   if (bytes.size() != expected_size) {
     return absl::DataLossError(
         absl::StrCat("chunk at byte offset ", offset, " has ", bytes.size(),

@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -36,16 +37,29 @@ namespace dsfl {
 
 inline constexpr uint32_t kDefaultChunkBytes = 1u << 20;  // 1 MiB
 
+// How values travel: float32 (4 bytes each), or bfloat16 (2 bytes each,
+// common/bfloat16.h; the model must be rounded to bfloat16 first). Sizes,
+// offsets, the chunk grid and the digest always refer to the float32
+// payload; a bfloat16 chunk carries half the grid cell's bytes.
+enum class WireFormat { kFloat32 = 0, kBfloat16 = 1 };
+// "float32" or "bfloat16".
+const char* WireFormatName(WireFormat format);
+// `model` as it must be before it travels in `format`: unchanged for
+// float32, rounded to bfloat16 values otherwise (common/bfloat16.h).
+FlatModel ForWire(FlatModel model, WireFormat format);
+
 struct StreamHeader {
   ModelSpec spec;
-  uint64_t total_bytes = 0;
-  Sha256Digest sha256{};
+  uint64_t total_bytes = 0;  // of the float32 payload
+  Sha256Digest sha256{};     // of the float32 payload
   uint32_t chunk_bytes = kDefaultChunkBytes;
+  WireFormat wire_format = WireFormat::kFloat32;
 };
 
 // The header of `model`'s payload, with its known digest (no hashing).
 StreamHeader MakeStreamHeader(const HashedModel& model,
-                              uint32_t chunk_bytes = kDefaultChunkBytes);
+                              uint32_t chunk_bytes = kDefaultChunkBytes,
+                              WireFormat format = WireFormat::kFloat32);
 // The same for a bare model: hashes its payload (one SHA-256 pass).
 StreamHeader MakeStreamHeader(const FlatModel& model,
                               uint32_t chunk_bytes = kDefaultChunkBytes);
@@ -62,6 +76,13 @@ class ChunkCursor {
   ChunkCursor(const void* payload, uint64_t total_bytes, uint32_t chunk_bytes);
   explicit ChunkCursor(const FlatModel& model,
                        uint32_t chunk_bytes = kDefaultChunkBytes);
+  // The chunks of `model` as they travel in `format`, with offsets in the
+  // float32 payload either way: views into the model (float32), or each
+  // chunk encoded into a buffer of the cursor's (bfloat16; the view is
+  // valid until the next Next(), so a model sent to many receivers is never
+  // held twice).
+  ChunkCursor(const HashedModel& model, uint32_t chunk_bytes,
+              WireFormat format);
 
   // Returns false when all chunks were returned.
   bool Next(ChunkView* chunk);
@@ -72,6 +93,8 @@ class ChunkCursor {
   uint64_t total_bytes_;
   uint32_t chunk_bytes_;
   uint64_t offset_ = 0;
+  WireFormat format_ = WireFormat::kFloat32;
+  std::string encoded_;  // the current chunk in bfloat16
 };
 
 // Receives validated chunk contents. `values` may be unaligned in memory;
@@ -135,6 +158,7 @@ class ModelStreamReceiver {
   std::unique_ptr<Sha256> hash_;
   uint64_t next_offset_ = 0;
   std::vector<uint64_t> tensor_starts_;  // element offsets per tensor
+  std::vector<float> widened_;  // the current bfloat16 chunk as float32
 };
 
 // Index of the first non-finite float among `count` (possibly unaligned)

@@ -39,6 +39,9 @@ void ToProto(const StreamHeader& in, v1::ModelHeader* out) {
   out->set_total_bytes(in.total_bytes);
   out->set_sha256(in.sha256.data(), in.sha256.size());
   out->set_chunk_bytes(in.chunk_bytes);
+  out->set_wire_format(in.wire_format == WireFormat::kBfloat16
+                           ? v1::WIRE_FORMAT_BFLOAT16
+                           : v1::WIRE_FORMAT_FLOAT32);
 }
 
 StatusOr<StreamHeader> FromProto(const v1::ModelHeader& in) {
@@ -64,6 +67,18 @@ StatusOr<StreamHeader> FromProto(const v1::ModelHeader& in) {
   header.total_bytes = in.total_bytes();
   std::copy(in.sha256().begin(), in.sha256().end(), header.sha256.begin());
   header.chunk_bytes = in.chunk_bytes();
+  switch (in.wire_format()) {
+    case v1::WIRE_FORMAT_FLOAT32:
+      header.wire_format = WireFormat::kFloat32;
+      break;
+    case v1::WIRE_FORMAT_BFLOAT16:
+      header.wire_format = WireFormat::kBfloat16;
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("model header: unsupported wire_format ",
+                       static_cast<int>(in.wire_format())));
+  }
   return header;
 }
 

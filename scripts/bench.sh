@@ -82,6 +82,8 @@ fits() {  # params nodes
 if [ $QUICK = 1 ]; then
   "$BIN/dsfl-bench-aggregate" --params 100000 --nodes 2 --repeat 1 | emit
   "$BIN/dsfl-bench-federation" --params 10000 --nodes 2 --rounds 3 | emit
+  "$BIN/dsfl-bench-federation" --params 10000 --nodes 2 --rounds 3 \
+    --wire-format bfloat16 | emit
   "$BIN/dsfl-bench-transfer" --params 100000 --repeat 1 | emit
   "$BIN/dsfl-bench-train" --rows 2000 --epochs 1 | emit
 else
@@ -98,6 +100,16 @@ else
     done
   done
   "$BIN/dsfl-bench-transfer" --params 10000000,50000000 --repeat 5 | emit
+  # bfloat16 on the wire (federation.wire_format), opt-in per job.
+  for pn in "10000000 8" "50000000 32"; do
+    set -- $pn
+    if fits "$1" "$2"; then
+      "$BIN/dsfl-bench-federation" --params "$1" --nodes "$2" --rounds 6 \
+        --wire-format bfloat16 | emit
+    fi
+  done
+  "$BIN/dsfl-bench-transfer" --params 10000000,50000000 --repeat 5 \
+    --wire-format bfloat16 | emit
   "$BIN/dsfl-bench-train" --rows 100000 --features 20 --epochs 2 \
     --batch 256 --threads 1 --python "$PYTHON" \
     --script "$ROOT/bench/train_torch.py" --work-dir "$(dirname "$OUT")" | emit

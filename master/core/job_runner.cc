@@ -300,14 +300,14 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
   uint32_t first_round = 1;
   if (resume != nullptr) {
     spec_.data.standardization = resume->standardization;
-    global = HashedModel(resume->global);
+    global = HashedModel(ForWire(resume->global, spec_.wire_format));
     first_round = resume->completed_rounds + 1;
     Message(absl::StrCat("resuming after round ", resume->completed_rounds,
                          " from its checkpoint"));
   } else {
     DSFL_RETURN_IF_ERROR(Standardize(&nodes, cancel));
     DSFL_ASSIGN_OR_RETURN(FlatModel initial, InitialModel(nodes, cancel));
-    global = HashedModel(std::move(initial));
+    global = HashedModel(ForWire(std::move(initial), spec_.wire_format));
   }
 
   FedAvgOptions fedavg;
@@ -327,7 +327,9 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
   base.model = spec_.model;
   base.plan = spec_.plan;
   base.data = spec_.data;
-  EvaluateCall eval_call{base.job, spec_.model, spec_.data};
+  base.wire_format = spec_.wire_format;
+  EvaluateCall eval_call{base.job, spec_.model, spec_.data,
+                         spec_.wire_format};
 
   JobResult result;
   for (uint32_t round = first_round; round <= spec_.rounds; ++round) {

@@ -222,6 +222,14 @@ void ParseFederation(ConfigReader federation, JobSpec* spec) {
   if (spec->chunk_bytes % 4 != 0) {
     federation.Fail("chunk_bytes", "must be a multiple of 4");
   }
+  const std::string wire = federation.String("wire_format", "float32");
+  if (wire == "bfloat16") {
+    spec->wire_format = WireFormat::kBfloat16;
+  } else if (wire != "float32") {
+    federation.Fail("wire_format",
+                    "expected \"float32\" or \"bfloat16\", got \"" + wire +
+                        "\"");
+  }
 }
 
 void ParseSlaves(ConfigReader* parent, std::vector<SlaveEndpoint>* out) {

@@ -77,6 +77,8 @@ struct JobSpec {
   uint32_t evaluate_every = 1;
   uint64_t seed = 0;
   uint32_t chunk_bytes = 1u << 20;
+  // "float32" or "bfloat16": how models travel (docs/performance.md).
+  WireFormat wire_format = WireFormat::kFloat32;
   // where
   std::vector<SlaveEndpoint> slaves;  // empty when `dataspace` is set
   std::optional<DataspaceSpec> dataspace;

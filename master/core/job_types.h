@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/model_stream.h"
 #include "slave/training/examples.h"
 #include "slave/training/model_definition.h"
 
@@ -43,12 +44,17 @@ struct TrainCall {
   ModelDefinition model;
   TrainingPlan plan;
   DataSpec data;
+  // How the models travel (common/model_stream.h): the master sends the
+  // global model so, and the slave answers in the format it received (a
+  // bfloat16 update is rounded before it is hashed).
+  WireFormat wire_format = WireFormat::kFloat32;
 };
 
 struct EvaluateCall {
   JobContext job;
   ModelDefinition model;
   DataSpec data;
+  WireFormat wire_format = WireFormat::kFloat32;
 };
 
 }  // namespace dsfl::master

@@ -195,8 +195,9 @@ StatusOr<TrainRoundResult> RoundEngine::RunTraining(
         " selected slaves completed, min_clients is ", options_.min_clients,
         " (", DescribeFailures(result.nodes), ")"));
   }
-  result.global = HashedModel(
-      strategy_->NextGlobal(global, std::move(aggregator).Finish(global)));
+  result.global = HashedModel(ForWire(
+      strategy_->NextGlobal(global, std::move(aggregator).Finish(global)),
+      base.wire_format));
   return result;
 }
 

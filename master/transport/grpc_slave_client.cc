@@ -39,11 +39,13 @@ using wire::Serialize;
 // header carries the model's known digest: the global model goes to every
 // slave of a round and is hashed once.
 template <typename Request, typename Write>
-bool SendModel(const HashedModel& model, uint32_t chunk_bytes, Write write) {
+bool SendModel(const HashedModel& model, uint32_t chunk_bytes,
+               WireFormat format, Write write) {
   Request request;
-  wire::ToProto(MakeStreamHeader(model, chunk_bytes), request.mutable_header());
+  wire::ToProto(MakeStreamHeader(model, chunk_bytes, format),
+                request.mutable_header());
   if (!write(Serialize(request))) return false;
-  ChunkCursor cursor(model.model(), chunk_bytes);
+  ChunkCursor cursor(model, chunk_bytes, format);
   ChunkView chunk;
   while (cursor.Next(&chunk)) {
     if (!write(wire::EncodeChunk(wire::kRequestChunkField, chunk.offset,
@@ -314,7 +316,8 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const HashedModel& global,
   TransferPermit permit;
   auto write = [&](const grpc::ByteBuffer& m) { return stream->Write(m); };
   if (stream->Write(Serialize(config)) && permit.Acquire(options, &status)) {
-    (void)SendModel<v1::TrainRequest>(global, chunk_bytes_, write);
+    (void)SendModel<v1::TrainRequest>(global, chunk_bytes_, call.wire_format,
+                                      write);
   }
   permit.Release();
 
@@ -399,7 +402,8 @@ StatusOr<EvalSummary> GrpcSlaveClient::Evaluate(const EvaluateCall& call,
   TransferPermit permit;
   auto write = [&](const grpc::ByteBuffer& m) { return stream->Write(m); };
   if (stream->Write(Serialize(config)) && permit.Acquire(options, &status) &&
-      SendModel<v1::EvaluateRequest>(model, chunk_bytes_, write)) {
+      SendModel<v1::EvaluateRequest>(model, chunk_bytes_, call.wire_format,
+                                     write)) {
     stream->WritesDone();
   }
   permit.Release();

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_event.h"
+#include "common/model_stream.h"
 #include "common/sha256.h"
 #include "spdlog/spdlog.h"
 
@@ -161,14 +162,16 @@ StatusOr<TrainedUpdate> SlaveCore::TrainModel(
        {{"differential_privacy", "none"}, {"secure_aggregation", false}}}};
   std::optional<TrainedUpdate> trained;
   if (outcome.ok()) {
-    // A noop update is the received model: its digest is known.
+    // A noop update is the received model: its digest is known. Another is
+    // rounded to the call's wire format before it is hashed.
     trained = TrainedUpdate{
         outcome->model_is_global
             ? HashedModel(std::move(outcome->model), received)
-            : HashedModel(std::move(outcome->model)),
+            : HashedModel(ForWire(std::move(outcome->model), call.wire_format)),
         outcome->num_examples, outcome->loss_before, outcome->loss_after};
     details["outcome"] = "trained";
     details["update_sent_sha256"] = trained->update.sha256_hex();
+    details["wire_format"] = WireFormatName(call.wire_format);
     details["examples"] = outcome->num_examples;
   } else {
     details["outcome"] =

@@ -29,17 +29,19 @@ StatusOr<HashedModel> ModelUpload::Finish() {
   return HashedModel(sink_->Release(), receiver_->header().sha256);
 }
 
-ModelDownload::ModelDownload(HashedModel model, uint32_t chunk_bytes)
+ModelDownload::ModelDownload(HashedModel model, uint32_t chunk_bytes,
+                             WireFormat format)
     : model_(std::move(model)),
       chunk_bytes_(chunk_bytes),
-      cursor_(model_.model(), chunk_bytes) {}
+      format_(format),
+      cursor_(model_, chunk_bytes, format) {}
 
 ModelDownload::~ModelDownload() {
   ModelBufferPool::Shared().Give(std::move(model_).Release().values);
 }
 
 void ModelDownload::FillHeader(v1::ModelHeader* header) const {
-  wire::ToProto(MakeStreamHeader(model_, chunk_bytes_), header);
+  wire::ToProto(MakeStreamHeader(model_, chunk_bytes_, format_), header);
 }
 
 }  // namespace dsfl::slave

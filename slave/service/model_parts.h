@@ -34,6 +34,9 @@ class ModelUpload {
   uint32_t chunk_bytes() const {
     return receiver_ ? receiver_->header().chunk_bytes : kDefaultChunkBytes;
   }
+  WireFormat wire_format() const {
+    return receiver_ ? receiver_->header().wire_format : WireFormat::kFloat32;
+  }
 
  private:
   ReceiveLimits limits_;
@@ -43,7 +46,8 @@ class ModelUpload {
 
 class ModelDownload {
  public:
-  ModelDownload(HashedModel model, uint32_t chunk_bytes);
+  ModelDownload(HashedModel model, uint32_t chunk_bytes,
+                WireFormat format = WireFormat::kFloat32);
   // Hands the sent model's buffer to ModelBufferPool::Shared(): the next
   // received model reuses it.
   ~ModelDownload();
@@ -89,6 +93,7 @@ class ModelDownload {
 
   HashedModel model_;
   uint32_t chunk_bytes_;
+  WireFormat format_;
   ChunkCursor cursor_;
   bool header_sent_ = false;
 };

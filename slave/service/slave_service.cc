@@ -186,6 +186,7 @@ class TrainReactor final
       return;
     }
     global_ = *std::move(model);
+    call_.wire_format = upload_.wire_format();  // the update answers in kind
     upload_done_ = true;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -232,7 +233,8 @@ class TrainReactor final
         result_.set_loss_before(outcome->loss_before);
         result_.set_loss_after(outcome->loss_after);
         result_.set_train_seconds(seconds);
-        download_.emplace(std::move(outcome->update), upload_.chunk_bytes());
+        download_.emplace(std::move(outcome->update), upload_.chunk_bytes(),
+                          call_.wire_format);
         phase_ = Phase::kSending;
       }
     }

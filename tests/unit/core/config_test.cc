@@ -47,6 +47,12 @@ TEST(JobSpecTest, ParsesAValidSpecWithDefaultsAndResolvedPaths) {
   EXPECT_EQ(spec->output_dir, "/base/dsfl-out");
   EXPECT_DOUBLE_EQ(spec->data.held_out_fraction, 0.2);
   EXPECT_EQ(spec->slaves[1].tls_name, "b");
+  EXPECT_EQ(spec->wire_format, WireFormat::kFloat32);
+  json bf16 = ValidJob();
+  bf16["federation"]["wire_format"] = "bfloat16";
+  auto compressed = master::ParseJobSpec(bf16, "/base");
+  ASSERT_TRUE(compressed.ok()) << compressed.status();
+  EXPECT_EQ(compressed->wire_format, WireFormat::kBfloat16);
 }
 
 TEST(JobSpecTest, ErrorsNameTheField) {
@@ -75,6 +81,11 @@ TEST(JobSpecTest, ErrorsNameTheField) {
   j = ValidJob();
   j.erase("tls");
   EXPECT_THAT(JobError(j), HasSubstr("tls: required object is missing"));
+  j = ValidJob();
+  j["federation"]["wire_format"] = "fp16";
+  EXPECT_THAT(JobError(j),
+              HasSubstr("federation.wire_format: expected \"float32\" or "
+                        "\"bfloat16\", got \"fp16\""));
 }
 
 TEST(JobSpecTest, UnknownKeysAreErrorsWithASuggestion) {

@@ -56,6 +56,64 @@ TEST(ModelStreamTest, RoundTripsBitForBitWithAnyGrid) {
   }
 }
 
+// Streams `model` in bfloat16; returns the receiver's final status and
+// the wire bytes per chunk.
+Status Bfloat16RoundTrip(const HashedModel& model, uint32_t chunk_bytes,
+                         FlatModel* out, std::vector<size_t>* wire_sizes) {
+  StreamHeader header =
+      MakeStreamHeader(model, chunk_bytes, WireFormat::kBfloat16);
+  auto receiver = ModelStreamReceiver::Start(header, &model.model().spec);
+  if (!receiver.ok()) return receiver.status();
+  FlatModelSink sink(header.spec);
+  ChunkCursor cursor(model, chunk_bytes, WireFormat::kBfloat16);
+  ChunkView chunk;
+  while (cursor.Next(&chunk)) {
+    wire_sizes->push_back(chunk.bytes.size());
+    DSFL_RETURN_IF_ERROR(receiver->OnChunk(chunk.offset, chunk.bytes, &sink));
+  }
+  DSFL_RETURN_IF_ERROR(receiver->Finish());
+  *out = sink.Release();
+  return absl::OkStatus();
+}
+
+TEST(ModelStreamTest, Bfloat16HalvesTheBytesAndArrivesExactlyAsRounded) {
+  const HashedModel rounded(
+      ForWire(SmallModel(), WireFormat::kBfloat16));  // 25228 float bytes
+  FlatModel out;
+  std::vector<size_t> sizes;
+  ASSERT_TRUE(Bfloat16RoundTrip(rounded, 4096, &out, &sizes).ok());
+  EXPECT_EQ(out.values, rounded.model().values);
+  EXPECT_EQ(ModelDigest(out), rounded.sha256());
+  ASSERT_EQ(sizes.size(), 7u);  // the float32 grid: 6 full cells + 652 bytes
+  EXPECT_EQ(sizes.front(), 2048u);
+  EXPECT_EQ(sizes.back(), 326u);
+  // Rounding changed the model (it is not exact in bfloat16)...
+  EXPECT_NE(rounded.model().values, SmallModel().values);
+  // ...and an unrounded model in bfloat16 is refused by its digest.
+  const HashedModel unrounded(SmallModel());
+  sizes.clear();
+  Status refused = Bfloat16RoundTrip(unrounded, 4096, &out, &sizes);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(refused.message(), HasSubstr("digest mismatch"));
+}
+
+TEST(ModelStreamTest, Bfloat16ChunksOfTheWrongSizeAreRefused) {
+  const HashedModel rounded(ForWire(SmallModel(), WireFormat::kBfloat16));
+  StreamHeader header = MakeStreamHeader(rounded, 4096, WireFormat::kBfloat16);
+  auto receiver = ModelStreamReceiver::Start(header, nullptr);
+  ASSERT_TRUE(receiver.ok());
+  FlatModelSink sink(header.spec);
+  // A float32-sized chunk in a bfloat16 stream.
+  ChunkCursor float32(rounded.model(), 4096);
+  ChunkView chunk;
+  ASSERT_TRUE(float32.Next(&chunk));
+  Status status = receiver->OnChunk(chunk.offset, chunk.bytes, &sink);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(status.message(),
+              HasSubstr("bfloat16 chunk at byte offset 0 has 4096 bytes, "
+                        "expected 2048"));
+}
+
 TEST(ModelStreamTest, CursorYieldsGridAlignedChunks) {
   FlatModel model = SmallModel();  // 6307 floats = 25228 bytes
   ChunkCursor cursor(model, 8192);

@@ -3,9 +3,11 @@
 // real JobRunner, RoundEngine and FedAvg through InProcessSlaveClient.
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "cli/demo_data.h"
+#include "common/bfloat16.h"
 #include "common/flat_model.h"
 #include "common/sha256.h"
 #include "connector-adapters/dataproxy/csv_data_source.h"
@@ -128,6 +130,39 @@ TEST(InProcessFederationTest, DeepSurvLearnsAndIsReproducibleBitForBit) {
   EXPECT_TRUE(std::filesystem::exists(out1 + "/metrics.json"));
   EXPECT_TRUE(std::filesystem::exists(out1 + "/checkpoints/round-00008.dsflm"));
   EXPECT_FALSE(std::filesystem::exists(out1 + "/checkpoints/round-00005.dsflm"));
+  std::filesystem::remove_all(out1);
+  std::filesystem::remove_all(out2);
+}
+
+// bfloat16 on the wire (docs/performance.md): every model that travels is
+// rounded to bfloat16; the federation must learn as well as in float32.
+// The held-out C-indices are printed for the performance notes.
+TEST(InProcessFederationTest, Bfloat16OnTheWireLearnsAsWellAsFloat32) {
+  std::string out1 = TempDir("dsfl_fed_f32"), out2 = TempDir("dsfl_fed_bf16");
+  Federation f1, f2;
+  master::JobSpec float32 = DeepSurvJob(out1);
+  master::JobSpec bfloat16 = DeepSurvJob(out2);
+  float32.rounds = bfloat16.rounds = 20;
+  bfloat16.wire_format = WireFormat::kBfloat16;
+  auto r1 = master::JobRunner(float32, f1.nodes(), &SystemClock(), nullptr)
+                .Run(nullptr);
+  auto r2 = master::JobRunner(bfloat16, f2.nodes(), &SystemClock(), nullptr)
+                .Run(nullptr);
+  ASSERT_TRUE(r1.ok()) << r1.status();
+  ASSERT_TRUE(r2.ok()) << r2.status();
+  // The bfloat16 job's global model is made of bfloat16 values.
+  for (float v : r2->model.values) ASSERT_EQ(RoundToBfloat16(v), v);
+  EXPECT_NE(r1->model.values, r2->model.values);
+  ASSERT_TRUE(r1->final_evaluation && r1->final_evaluation->c_index);
+  ASSERT_TRUE(r2->final_evaluation && r2->final_evaluation->c_index);
+  const double c32 = *r1->final_evaluation->c_index;
+  const double c16 = *r2->final_evaluation->c_index;
+  std::cout << "held-out C-index after 20 rounds: float32 " << c32
+            << ", bfloat16 " << c16 << "\n";
+  RecordProperty("c_index_float32", std::to_string(c32));
+  RecordProperty("c_index_bfloat16", std::to_string(c16));
+  EXPECT_GT(c16, 0.6);
+  EXPECT_NEAR(c16, c32, 0.02);
   std::filesystem::remove_all(out1);
   std::filesystem::remove_all(out2);
 }
