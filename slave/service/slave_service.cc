@@ -375,7 +375,7 @@ class TrainReactor final
   v1::TrainResult result_;
   std::optional<ModelDownload> download_;
   Status final_status_;
-  grpc::ByteBuffer response_;  // its chunks alias download_'s model
+  grpc::ByteBuffer response_;  // its chunks alias download_'s buffers
 };
 
 // Evaluate: read config + model, evaluate on a worker, answer. Raw messages
