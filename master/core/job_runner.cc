@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/model_buffer_pool.h"
 #include "common/model_file.h"
 #include "common/audit/audit_event.h"
 #include "master/core/fedavg.h"
@@ -340,6 +341,8 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
       return round_result.status();
     }
     TrainRoundResult trained = *std::move(round_result);
+    // The replaced model's buffer becomes the next round's accumulator.
+    ModelBufferPool::Shared().Give(std::move(global).Release().values);
     global = std::move(trained.global);
     RoundReport report;
     report.round = round;

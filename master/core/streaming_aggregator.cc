@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/model_buffer_pool.h"
+
 namespace dsfl::master {
 namespace {
 
@@ -32,16 +34,39 @@ void Axpy(float* __restrict acc, const char* __restrict x, size_t count,
   }
 }
 
+// acc[i] = w * x[i]: the first fold into a region, so that the accumulator
+// needs no zeroing (it is a reused buffer with old contents).
+void Scale(float* __restrict acc, const char* __restrict x, size_t count,
+           float w) {
+  size_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+#pragma GCC unroll 16
+    for (size_t j = 0; j < 16; ++j) {
+      float v;
+      std::memcpy(&v, x + (i + j) * sizeof(float), sizeof(float));
+      acc[i + j] = w * v;
+    }
+  }
+  for (; i < count; ++i) {
+    float v;
+    std::memcpy(&v, x + i * sizeof(float), sizeof(float));
+    acc[i] = w * v;
+  }
+}
+
 }  // namespace
 
 StreamingAggregator::StreamingAggregator(const ModelSpec& spec,
                                          uint32_t chunk_bytes)
-    : spec_(spec), elements_per_region_(chunk_bytes / sizeof(float)) {
-  // Huge pages for the model-sized accumulator: 512x fewer page faults
-  // when it is zeroed (common/model_stream.h).
-  accumulator_.reserve(spec.total_numel());
-  AdviseHugePages(accumulator_.data(), spec.total_numel() * sizeof(float));
-  accumulator_.assign(spec.total_numel(), 0.0f);
+    : spec_(spec),
+      elements_per_region_(chunk_bytes / sizeof(float)),
+      // The previous round's global model's buffer, when the job runner
+      // handed it back: no mapping, faulting in or zeroing of a model-sized
+      // buffer at the start of every round (a fresh one is advised for huge
+      // pages). Its old contents are never read: the first fold into a
+      // region writes instead of adding, and Finish() fills regions nobody
+      // folded into from the global model.
+      accumulator_(ModelBufferPool::Shared().Take(spec.total_numel())) {
   uint64_t n = accumulator_.size();
   region_count_ = static_cast<size_t>(std::max<uint64_t>(
       1, (n + elements_per_region_ - 1) / elements_per_region_));
@@ -52,7 +77,12 @@ void StreamingAggregator::Fold(uint64_t first_element, const char* values,
                                size_t count, float weight) {
   Region& region = regions_[first_element / elements_per_region_];
   std::lock_guard<std::mutex> lock(region.mu);
-  Axpy(accumulator_.data() + first_element, values, count, weight);
+  if (region.written) {
+    Axpy(accumulator_.data() + first_element, values, count, weight);
+  } else {
+    Scale(accumulator_.data() + first_element, values, count, weight);
+    region.written = true;
+  }
   region.weight += weight;
 }
 
@@ -68,7 +98,7 @@ FlatModel StreamingAggregator::Finish(const FlatModel& global) && {
     uint64_t end =
         std::min<uint64_t>(accumulator_.size(), begin + elements_per_region_);
     double weight = regions_[r].weight;
-    if (weight > 0.0) {
+    if (regions_[r].written && weight > 0.0) {
       const float inverse = static_cast<float>(1.0 / weight);
       for (uint64_t i = begin; i < end; ++i) accumulator_[i] *= inverse;
     } else {

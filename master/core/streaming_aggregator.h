@@ -2,6 +2,9 @@
 // update chunk into one preallocated float32 accumulator the moment it
 // arrives. The master therefore holds the global model plus one accumulator
 // (2x the model) however many slaves report, never N updates.
+// The accumulator comes from ModelBufferPool::Shared(): the job runner
+// hands each replaced global model's buffer back, so a round does not map,
+// fault in and zero a model-sized buffer (~30 ms serial at P = 10M).
 //
 // The accumulator is divided into regions, one per cell of the chunk grid
 // (see common/model_stream.h). Each region keeps the total weight folded
@@ -34,9 +37,11 @@ class StreamingAggregator {
  public:
   StreamingAggregator(const ModelSpec& spec, uint32_t chunk_bytes);
 
-  // acc[first + i] += weight * values[i] for i < count. `values` holds
-  // `count` float32s, possibly unaligned; the span must lie inside one
-  // region (one grid-aligned chunk).
+  // acc[first + i] += weight * values[i] for i < count (the first fold
+  // into a region writes instead: the accumulator is a reused buffer whose
+  // old contents are never read). `values` holds `count` float32s, possibly
+  // unaligned, and must cover exactly one region (one grid-aligned chunk,
+  // as ModelStreamReceiver delivers them).
   void Fold(uint64_t first_element, const char* values, size_t count,
             float weight);
 
@@ -64,6 +69,7 @@ class StreamingAggregator {
  private:
   struct Region {
     std::mutex mu;
+    bool written = false;  // a fold has written the region
     double weight = 0.0;
   };
 

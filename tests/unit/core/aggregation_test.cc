@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "common/model_buffer_pool.h"
 #include "master/core/fedavg.h"
 #include "master/core/streaming_aggregator.h"
 
@@ -36,6 +37,30 @@ TEST(StreamingAggregatorTest, WeightedMeanByExampleCount) {
   FoldAll(&aggregator, Constant(kSpec, 4.0f), 30, 4096);
   FlatModel mean = std::move(aggregator).Finish(Constant(kSpec, 0.0f));
   for (float v : mean.values) EXPECT_FLOAT_EQ(v, (10 * 1.0f + 30 * 4.0f) / 40);
+}
+
+// The accumulator is a pooled buffer with old contents: they must never
+// leak into the mean, neither where updates were folded nor where none was.
+TEST(StreamingAggregatorTest, OldContentsOfAReusedBufferNeverShow) {
+  const ModelSpec big({{"w", {1 << 19}, DType::kFloat32}});  // 2 MiB
+  std::vector<float> dirty(big.total_numel(), 1e30f);
+  const float* buffer = dirty.data();
+  ModelBufferPool::Shared().Give(std::move(dirty));
+  StreamingAggregator aggregator(big, 1 << 20);  // 2 regions of 1 MiB
+  // Two updates into region 0 only (a slave that broke after one chunk).
+  FlatModel two = Constant(big, 2.0f), four = Constant(big, 4.0f);
+  for (auto [update, weight] : {std::pair{&two, 1.0f}, std::pair{&four, 3.0f}}) {
+    StreamingAggregator::NodeSink sink(&aggregator, weight);
+    ASSERT_TRUE(sink.Consume(0, reinterpret_cast<const char*>(
+                                    update->values.data()),
+                             1 << 18)
+                    .ok());
+  }
+  FlatModel mean = std::move(aggregator).Finish(Constant(big, -1.0f));
+  EXPECT_EQ(mean.values.data(), buffer);  // the pooled buffer was used
+  for (size_t i = 0; i < mean.values.size(); ++i) {
+    ASSERT_FLOAT_EQ(mean.values[i], i < (1u << 18) ? 3.5f : -1.0f) << i;
+  }
 }
 
 TEST(StreamingAggregatorTest, MatchesDirectFormulaOnRandomUpdates) {
