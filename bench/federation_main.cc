@@ -33,8 +33,7 @@ int main(int argc, char** argv) {
   app.add_option("--chunk-bytes", options.chunk_bytes, "wire chunk size");
   app.add_option("--max-parallel", options.max_parallel,
                  "federation.max_parallel (0 = all)");
-  app.add_option("--wire-format", options.wire_format,
-                 "federation.wire_format")
+  app.add_option("--wire-format", options.wire_format, "federation.wire_format")
       ->check(CLI::IsMember({"float32", "bfloat16"}));
   app.add_option("--bin-dir", options.bin_dir, "where dsfl-master/-slave are");
   app.add_option("--work-parent", options.work_parent, "parent of work dir");

@@ -48,8 +48,7 @@ void DecodeBfloat16(const char* in, size_t count, float* out) {
   for (size_t i = 0; i < count; ++i) {
     const uint32_t upper =
         static_cast<uint32_t>(static_cast<unsigned char>(in[2 * i])) |
-        (static_cast<uint32_t>(static_cast<unsigned char>(in[2 * i + 1]))
-         << 8);
+        (static_cast<uint32_t>(static_cast<unsigned char>(in[2 * i + 1])) << 8);
     out[i] = FromBits(upper << 16);
   }
 }

@@ -41,8 +41,7 @@ StreamHeader MakeStreamHeader(const HashedModel& model, uint32_t chunk_bytes,
 }
 
 StreamHeader MakeStreamHeader(const FlatModel& model, uint32_t chunk_bytes) {
-  return HeaderOf(model, ModelDigest(model), chunk_bytes,
-                  WireFormat::kFloat32);
+  return HeaderOf(model, ModelDigest(model), chunk_bytes, WireFormat::kFloat32);
 }
 
 ChunkCursor::ChunkCursor(const void* payload, uint64_t total_bytes,
@@ -204,9 +203,9 @@ Status ModelStreamReceiver::OnChunk(uint64_t offset, std::string_view bytes,
   if (header_.wire_format == WireFormat::kBfloat16) {
     // Widened exactly into a reused buffer; from here on it is float32.
     if (bytes.size() * 2 != expected_size) {
-      return absl::DataLossError(absl::StrCat(
-          "bfloat16 chunk at byte offset ", offset, " has ", bytes.size(),
-          " bytes, expected ", expected_size / 2));
+      return absl::DataLossError(
+          absl::StrCat("bfloat16 chunk at byte offset ", offset, " has ",
+                       bytes.size(), " bytes, expected ", expected_size / 2));
     }
     widened_.resize(expected_size / sizeof(float));
     DecodeBfloat16(bytes.data(), widened_.size(), widened_.data());

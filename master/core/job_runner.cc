@@ -5,9 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/audit/audit_event.h"
 #include "common/model_buffer_pool.h"
 #include "common/model_file.h"
-#include "common/audit/audit_event.h"
 #include "master/core/fedavg.h"
 #include "spdlog/spdlog.h"
 
@@ -329,8 +329,7 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
   base.plan = spec_.plan;
   base.data = spec_.data;
   base.wire_format = spec_.wire_format;
-  EvaluateCall eval_call{base.job, spec_.model, spec_.data,
-                         spec_.wire_format};
+  EvaluateCall eval_call{base.job, spec_.model, spec_.data, spec_.wire_format};
 
   JobResult result;
   for (uint32_t round = first_round; round <= spec_.rounds; ++round) {

@@ -226,9 +226,9 @@ void ParseFederation(ConfigReader federation, JobSpec* spec) {
   if (wire == "bfloat16") {
     spec->wire_format = WireFormat::kBfloat16;
   } else if (wire != "float32") {
-    federation.Fail("wire_format",
-                    "expected \"float32\" or \"bfloat16\", got \"" + wire +
-                        "\"");
+    federation.Fail(
+        "wire_format",
+        "expected \"float32\" or \"bfloat16\", got \"" + wire + "\"");
   }
 }
 

@@ -1,8 +1,8 @@
 #include <cmath>
 
+#include "common/model_buffer_pool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "common/model_buffer_pool.h"
 #include "master/core/fedavg.h"
 #include "master/core/streaming_aggregator.h"
 
@@ -49,12 +49,13 @@ TEST(StreamingAggregatorTest, OldContentsOfAReusedBufferNeverShow) {
   StreamingAggregator aggregator(big, 1 << 20);  // 2 regions of 1 MiB
   // Two updates into region 0 only (a slave that broke after one chunk).
   FlatModel two = Constant(big, 2.0f), four = Constant(big, 4.0f);
-  for (auto [update, weight] : {std::pair{&two, 1.0f}, std::pair{&four, 3.0f}}) {
+  for (auto [update, weight] :
+       {std::pair{&two, 1.0f}, std::pair{&four, 3.0f}}) {
     StreamingAggregator::NodeSink sink(&aggregator, weight);
-    ASSERT_TRUE(sink.Consume(0, reinterpret_cast<const char*>(
-                                    update->values.data()),
-                             1 << 18)
-                    .ok());
+    ASSERT_TRUE(
+        sink.Consume(0, reinterpret_cast<const char*>(update->values.data()),
+                     1 << 18)
+            .ok());
   }
   FlatModel mean = std::move(aggregator).Finish(Constant(big, -1.0f));
   EXPECT_EQ(mean.values.data(), buffer);  // the pooled buffer was used

@@ -47,8 +47,8 @@ TEST(Bfloat16, NeverOverflowsAndLeavesNonFiniteValuesAlone) {
   EXPECT_TRUE(std::isfinite(RoundToBfloat16(max)));
   EXPECT_EQ(Bits(RoundToBfloat16(max)), 0x7f7f0000u);
   EXPECT_TRUE(std::isfinite(RoundToBfloat16(-max)));
-  EXPECT_TRUE(std::isinf(RoundToBfloat16(
-      std::numeric_limits<float>::infinity())));
+  EXPECT_TRUE(
+      std::isinf(RoundToBfloat16(std::numeric_limits<float>::infinity())));
   EXPECT_TRUE(std::isnan(RoundToBfloat16(std::nanf(""))));
 }
 
