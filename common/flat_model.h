@@ -83,6 +83,11 @@ class HashedModel {
   // Takes `sha256` as the ModelDigest of `model`: the caller has computed or
   // verified it over exactly these bytes (e.g. ModelStreamReceiver::Finish).
   HashedModel(FlatModel model, const Sha256Digest& sha256);
+  // Move-only, so that a model-sized copy is always spelled out.
+  HashedModel(HashedModel&&) = default;
+  HashedModel& operator=(HashedModel&&) = default;
+  HashedModel(const HashedModel&) = delete;
+  HashedModel& operator=(const HashedModel&) = delete;
 
   const FlatModel& model() const { return model_; }
   const Sha256Digest& sha256() const { return sha256_; }
