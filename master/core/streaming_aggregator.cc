@@ -10,12 +10,24 @@
 namespace dsfl::master {
 namespace {
 
-// acc[i] += w * x[i] over unaligned float32 input. Blocks of 16 with a
+// acc[i] += w * x[i] (kAdd) or acc[i] = w * x[i] (the first fold into a
+// region, so that the accumulator needs no zeroing: it is a reused buffer
+// with old contents), over unaligned float32 input. Blocks of 16 with a
 // fixed, fully unrolled trip count, so that GCC vectorises them at -O2 (its
 // "very cheap" cost model skips loops whose count is not a known multiple
 // of the vector width) into unaligned vector loads, multiplies and adds:
 // as fast as an -O3 axpy, in cache and at memory speed (docs/performance.md,
 // `aggregate`). Per-element memcpy loads, not a copy into a temporary block.
+template <bool kAdd>
+inline void FoldValue(float* acc, float w, float v) {
+  if constexpr (kAdd) {
+    *acc += w * v;
+  } else {
+    *acc = w * v;
+  }
+}
+
+template <bool kAdd>
 void Axpy(float* __restrict acc, const char* __restrict x, size_t count,
           float w) {
   size_t i = 0;
@@ -24,33 +36,13 @@ void Axpy(float* __restrict acc, const char* __restrict x, size_t count,
     for (size_t j = 0; j < 16; ++j) {
       float v;
       std::memcpy(&v, x + (i + j) * sizeof(float), sizeof(float));
-      acc[i + j] += w * v;
+      FoldValue<kAdd>(&acc[i + j], w, v);
     }
   }
   for (; i < count; ++i) {
     float v;
     std::memcpy(&v, x + i * sizeof(float), sizeof(float));
-    acc[i] += w * v;
-  }
-}
-
-// acc[i] = w * x[i]: the first fold into a region, so that the accumulator
-// needs no zeroing (it is a reused buffer with old contents).
-void Scale(float* __restrict acc, const char* __restrict x, size_t count,
-           float w) {
-  size_t i = 0;
-  for (; i + 16 <= count; i += 16) {
-#pragma GCC unroll 16
-    for (size_t j = 0; j < 16; ++j) {
-      float v;
-      std::memcpy(&v, x + (i + j) * sizeof(float), sizeof(float));
-      acc[i + j] = w * v;
-    }
-  }
-  for (; i < count; ++i) {
-    float v;
-    std::memcpy(&v, x + i * sizeof(float), sizeof(float));
-    acc[i] = w * v;
+    FoldValue<kAdd>(&acc[i], w, v);
   }
 }
 
@@ -78,9 +70,9 @@ void StreamingAggregator::Fold(uint64_t first_element, const char* values,
   Region& region = regions_[first_element / elements_per_region_];
   std::lock_guard<std::mutex> lock(region.mu);
   if (region.written) {
-    Axpy(accumulator_.data() + first_element, values, count, weight);
+    Axpy<true>(accumulator_.data() + first_element, values, count, weight);
   } else {
-    Scale(accumulator_.data() + first_element, values, count, weight);
+    Axpy<false>(accumulator_.data() + first_element, values, count, weight);
     region.written = true;
   }
   region.weight += weight;
