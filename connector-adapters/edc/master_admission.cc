@@ -1,12 +1,10 @@
 #include "connector-adapters/edc/master_admission.h"
 
 #include <algorithm>
-#include <atomic>
 #include <mutex>
-#include <system_error>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/for_each_bounded.h"
 #include "connector-adapters/identity/refusal.h"
 
 namespace dsfl::edc {
@@ -107,46 +105,23 @@ StatusOr<AdmissionReport> MasterAdmission::Run(
   const size_t count = discovery.slaves.size();
   report.nodes.resize(count);
 
-  // Workers take the next dataset index; each node's outcome lands in its
-  // discovery slot, so the report does not depend on timing. The observer
-  // is called under `mu` (one call at a time); its first error stops new
-  // admissions and is Run()'s result once every worker has been joined.
+  // Each node's outcome lands in its discovery slot, so the report does not
+  // depend on timing. The observer is called under `mu` (one call at a
+  // time); its first error stops new admissions and is Run()'s result once
+  // every worker has been joined.
   std::mutex mu;
-  Status observer_error;
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  auto work = [&] {
-    for (;;) {
-      if (stop.load()) return;
-      const size_t i = next.fetch_add(1);
-      if (i >= count) return;
-      CandidateNode node = Admit(discovery.slaves[i], options);
-      std::lock_guard<std::mutex> lock(mu);
-      report.nodes[i] = std::move(node);
-      if (observer != nullptr && observer_error.ok()) {
-        observer_error = observer->OnCandidate(report.nodes[i]);
-        if (!observer_error.ok()) stop.store(true);
-      }
-    }
-  };
-  const size_t threads = std::min<size_t>(
-      count, static_cast<size_t>(std::max(1, options.max_parallel_admissions)));
-  if (threads <= 1) {
-    work();  // On Run()'s thread: nothing to join.
-  } else {
-    std::vector<std::thread> workers;
-    workers.reserve(threads);
-    for (size_t t = 0; t < threads; ++t) {
-      try {
-        workers.emplace_back(work);
-      } catch (const std::system_error&) {
-        break;  // No more threads: the ones started take every index.
-      }
-    }
-    if (workers.empty()) work();
-    for (std::thread& worker : workers) worker.join();
-  }
-  DSFL_RETURN_IF_ERROR(observer_error);
+  bool observer_failed = false;
+  DSFL_RETURN_IF_ERROR(ForEachBounded(
+      count, static_cast<size_t>(std::max(1, options.max_parallel_admissions)),
+      [&](size_t i) -> Status {
+        CandidateNode node = Admit(discovery.slaves[i], options);
+        std::lock_guard<std::mutex> lock(mu);
+        report.nodes[i] = std::move(node);
+        if (observer == nullptr || observer_failed) return absl::OkStatus();
+        Status observed = observer->OnCandidate(report.nodes[i]);
+        observer_failed = !observed.ok();
+        return observed;
+      }));
   return report;
 }
 

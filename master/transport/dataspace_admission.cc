@@ -1,17 +1,15 @@
 #include "master/transport/dataspace_admission.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <system_error>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/for_each_bounded.h"
 #include "common/tls/tls_policy.h"
 #include "connector-adapters/edc/master_admission.h"
 #include "connector-adapters/edc/participant.h"
@@ -68,47 +66,6 @@ class CancellableWait final : public Clock, public edc::Sleeper {
   std::condition_variable cv_;
   bool woken_ = false;
 };
-
-// Calls fn(0..count-1) on min(count, max_threads) threads, each index once;
-// the first error stops the indices not yet started and is returned once
-// every thread has been joined (also on error).
-Status ForEachBounded(size_t count, size_t max_threads,
-                      const std::function<Status(size_t)>& fn) {
-  std::mutex mu;
-  Status first;
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  auto work = [&] {
-    for (;;) {
-      if (stop.load()) return;
-      const size_t i = next.fetch_add(1);
-      if (i >= count) return;
-      Status status = fn(i);
-      if (!status.ok()) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (first.ok()) first = std::move(status);
-        stop.store(true);
-      }
-    }
-  };
-  const size_t threads = std::min(count, std::max<size_t>(1, max_threads));
-  if (threads <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> workers;
-    workers.reserve(threads);
-    for (size_t t = 0; t < threads; ++t) {
-      try {
-        workers.emplace_back(work);
-      } catch (const std::system_error&) {
-        break;  // No more threads: the ones started take every index.
-      }
-    }
-    if (workers.empty()) work();
-    for (std::thread& worker : workers) worker.join();
-  }
-  return first;
-}
 
 // Steps 4-5 for one node that passed steps 1-3. Returns the node admitted,
 // or std::nullopt after recording its refusal; an error only when the
