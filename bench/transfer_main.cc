@@ -25,6 +25,7 @@
 #include "CLI/CLI.hpp"
 #include "bench/bench_output.h"
 #include "bench/federation.h"
+#include "common/tls/grpc_process.h"
 #include "common/tls/tls_policy.h"
 #include "master/core/streaming_aggregator.h"
 #include "master/transport/grpc_slave_client.h"
@@ -52,8 +53,9 @@ class TimingSink : public master::UpdateSink {
     node_.emplace(aggregator_, 1.0f);
     return absl::OkStatus();
   }
-  Status OnChunk(uint64_t offset, std::string_view bytes) override {
-    return receiver_->OnChunk(offset, bytes, &*node_);
+  Status OnChunk(uint64_t offset,
+                 absl::Span<const std::string_view> pieces) override {
+    return receiver_->OnChunk(offset, pieces, &*node_);
   }
   Status OnEnd() override {
     DSFL_RETURN_IF_ERROR(receiver_->Finish());
@@ -146,7 +148,7 @@ int main(int argc, char** argv) {
   const dsfl::WireFormat format = options.wire_format == "bfloat16"
                                       ? dsfl::WireFormat::kBfloat16
                                       : dsfl::WireFormat::kFloat32;
-  dsfl::tls::SelectBoundedGrpcReadPath();  // as the master does
+  dsfl::tls::PrepareProcessForGrpc();  // as the master does
   if (auto s = dsfl::tls::RequireTls13ProcessWide(); !s.ok()) {
     std::cerr << "dsfl-bench-transfer: " << s << "\n";
     return 1;

@@ -1,11 +1,11 @@
 // dsfl: the command line for coordinators, hospital IT and auditors.
 #include "CLI/CLI.hpp"
 #include "cli/commands.h"
-#include "common/tls/grpc_credentials.h"
+#include "common/tls/grpc_process.h"
 
 int main(int argc, char** argv) {
   // `dsfl job run` is a master in this process (before any thread starts).
-  dsfl::tls::SelectBoundedGrpcReadPath();
+  dsfl::tls::PrepareProcessForGrpc();
   CLI::App app{"dsfl: federated learning for health dataspaces"};
   app.require_subcommand(1);
   dsfl::cli::CommandContext context;

@@ -105,6 +105,15 @@ Status FlatModelSink::Consume(uint64_t first_element, const char* values,
   return absl::OkStatus();
 }
 
+Status ChunkSink::ConsumePieces(uint64_t first_element,
+                                absl::Span<const std::string_view> pieces) {
+  return ForEachFloatRun(pieces, [&](const char* values, size_t count) {
+    DSFL_RETURN_IF_ERROR(Consume(first_element, values, count));
+    first_element += count;
+    return absl::OkStatus();
+  });
+}
+
 namespace {
 
 constexpr uint32_t kExponentBits = 0x7f800000u;
@@ -192,42 +201,80 @@ std::string ModelStreamReceiver::DescribeElement(uint64_t element) const {
                       "' element ", element - tensor_starts_[index]);
 }
 
-Status ModelStreamReceiver::OnChunk(uint64_t offset, std::string_view bytes,
-                                    ChunkSink* sink) {
+Status ModelStreamReceiver::CheckPlacement(uint64_t offset, size_t size,
+                                           uint64_t* float_bytes) const {
   if (offset != next_offset_) {
     return absl::DataLossError(absl::StrCat("chunk at byte offset ", offset,
                                             ", expected ", next_offset_));
   }
-  uint64_t expected_size = std::min<uint64_t>(
-      header_.chunk_bytes, header_.total_bytes - next_offset_);
+  *float_bytes = std::min<uint64_t>(header_.chunk_bytes,
+                                    header_.total_bytes - next_offset_);
   if (header_.wire_format == WireFormat::kBfloat16) {
-    // Widened exactly into a reused buffer; from here on it is float32.
-    if (bytes.size() * 2 != expected_size) {
+    if (size * 2 != *float_bytes) {
       return absl::DataLossError(
           absl::StrCat("bfloat16 chunk at byte offset ", offset, " has ",
-                       bytes.size(), " bytes, expected ", expected_size / 2));
+                       size, " bytes, expected ", *float_bytes / 2));
     }
-    widened_.resize(expected_size / sizeof(float));
+  } else if (size != *float_bytes) {
+    return absl::DataLossError(absl::StrCat("chunk at byte offset ", offset,
+                                            " has ", size, " bytes, expected ",
+                                            *float_bytes));
+  }
+  return absl::OkStatus();
+}
+
+Status ModelStreamReceiver::OnChunk(uint64_t offset, std::string_view bytes,
+                                    ChunkSink* sink) {
+  uint64_t float_bytes;
+  DSFL_RETURN_IF_ERROR(CheckPlacement(offset, bytes.size(), &float_bytes));
+  if (header_.wire_format == WireFormat::kBfloat16) {
+    // Widened exactly into a reused buffer; from here on it is float32.
+    widened_.resize(float_bytes / sizeof(float));
     DecodeBfloat16(bytes.data(), widened_.size(), widened_.data());
     bytes = std::string_view(reinterpret_cast<const char*>(widened_.data()),
-                             expected_size);
+                             float_bytes);
   }
-  if (bytes.size() != expected_size) {
-    return absl::DataLossError(
-        absl::StrCat("chunk at byte offset ", offset, " has ", bytes.size(),
-                     " bytes, expected ", expected_size));
+  DSFL_RETURN_IF_ERROR(Accept(offset, absl::MakeConstSpan(&bytes, 1)));
+  return sink->Consume(offset / sizeof(float), bytes.data(),
+                       bytes.size() / sizeof(float));
+}
+
+Status ModelStreamReceiver::OnChunk(uint64_t offset,
+                                    absl::Span<const std::string_view> pieces,
+                                    ChunkSink* sink) {
+  if (pieces.size() == 1) return OnChunk(offset, pieces[0], sink);
+  if (header_.wire_format == WireFormat::kBfloat16) {
+    joined_.clear();
+    for (std::string_view piece : pieces) joined_.append(piece);
+    return OnChunk(offset, joined_, sink);
   }
-  size_t count = bytes.size() / sizeof(float);
-  size_t bad = FindNonFinite(bytes.data(), count);
-  uint64_t first_element = offset / sizeof(float);
-  if (bad != count) {
-    return absl::DataLossError(
-        absl::StrCat("non-finite value (NaN or Inf) in ",
-                     DescribeElement(first_element + bad)));
+  size_t size = 0;
+  for (std::string_view piece : pieces) size += piece.size();
+  uint64_t float_bytes;
+  DSFL_RETURN_IF_ERROR(CheckPlacement(offset, size, &float_bytes));
+  DSFL_RETURN_IF_ERROR(Accept(offset, pieces));
+  return sink->ConsumePieces(offset / sizeof(float), pieces);
+}
+
+Status ModelStreamReceiver::Accept(uint64_t offset,
+                                   absl::Span<const std::string_view> pieces) {
+  uint64_t element = offset / sizeof(float);
+  DSFL_RETURN_IF_ERROR(
+      ForEachFloatRun(pieces, [&](const char* values, size_t count) {
+        const size_t bad = FindNonFinite(values, count);
+        if (bad != count) {
+          return absl::DataLossError(
+              absl::StrCat("non-finite value (NaN or Inf) in ",
+                           DescribeElement(element + bad)));
+        }
+        element += count;
+        return absl::OkStatus();
+      }));
+  for (std::string_view piece : pieces) {
+    hash_->Update(piece.data(), piece.size());
+    next_offset_ += piece.size();
   }
-  hash_->Update(bytes.data(), bytes.size());
-  next_offset_ += bytes.size();
-  return sink->Consume(first_element, bytes.data(), count);
+  return absl::OkStatus();
 }
 
 Status ModelStreamReceiver::Finish() {

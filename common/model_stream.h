@@ -22,13 +22,16 @@
 #ifndef DSFL_COMMON_MODEL_STREAM_H_
 #define DSFL_COMMON_MODEL_STREAM_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "common/flat_model.h"
 #include "common/sha256.h"
 #include "common/status.h"
@@ -105,7 +108,39 @@ class ChunkSink {
   virtual ~ChunkSink() = default;
   virtual Status Consume(uint64_t first_element, const char* values,
                          size_t count) = 0;
+  // The same for a chunk that arrived in pieces (their concatenation is the
+  // values; a float may straddle two pieces). The default calls Consume()
+  // once per run of whole floats (ForEachFloatRun); a sink that needs a
+  // chunk in one call overrides it.
+  virtual Status ConsumePieces(uint64_t first_element,
+                               absl::Span<const std::string_view> pieces);
 };
+
+// Calls fn(values, count) -> Status for the concatenation of `pieces` as
+// consecutive runs of whole float32s, in order: a float that straddles two
+// pieces is assembled and passed as a run of one. Stops at the first error.
+// The pieces' total size must be a multiple of 4.
+template <typename Fn>
+Status ForEachFloatRun(absl::Span<const std::string_view> pieces, Fn&& fn) {
+  char straddling[sizeof(float)];
+  size_t carried = 0;  // bytes of `straddling` filled
+  for (std::string_view piece : pieces) {
+    if (carried > 0) {
+      const size_t n = std::min(sizeof(float) - carried, piece.size());
+      std::memcpy(straddling + carried, piece.data(), n);
+      carried += n;
+      piece.remove_prefix(n);
+      if (carried < sizeof(float)) continue;
+      DSFL_RETURN_IF_ERROR(fn(static_cast<const char*>(straddling), 1));
+      carried = 0;
+    }
+    const size_t whole = piece.size() / sizeof(float);
+    if (whole > 0) DSFL_RETURN_IF_ERROR(fn(piece.data(), whole));
+    carried = piece.size() - whole * sizeof(float);
+    std::memcpy(straddling, piece.data() + whole * sizeof(float), carried);
+  }
+  return absl::OkStatus();
+}
 
 // Asks the kernel to back the whole 2 MiB pages inside [data, data + bytes)
 // with transparent huge pages (madvise MADV_HUGEPAGE; a no-op when THP is
@@ -141,6 +176,11 @@ class ModelStreamReceiver {
                                              const ReceiveLimits& limits = {});
 
   Status OnChunk(uint64_t offset, std::string_view bytes, ChunkSink* sink);
+  // The same for a chunk that arrived in pieces (their concatenation is the
+  // chunk), checked and hashed where they are and handed to
+  // sink->ConsumePieces(): no copy. (bfloat16 pieces are joined first.)
+  Status OnChunk(uint64_t offset, absl::Span<const std::string_view> pieces,
+                 ChunkSink* sink);
   Status Finish();
 
   const StreamHeader& header() const { return header_; }
@@ -151,6 +191,13 @@ class ModelStreamReceiver {
 
  private:
   explicit ModelStreamReceiver(StreamHeader header);
+  // Checks that a chunk of `size` bytes on the wire may come at `offset`;
+  // sets *float_bytes to its size as float32s.
+  Status CheckPlacement(uint64_t offset, size_t size,
+                        uint64_t* float_bytes) const;
+  // Checks the values of the float32 chunk `pieces` at `offset` and hashes
+  // it (the sink is the caller's).
+  Status Accept(uint64_t offset, absl::Span<const std::string_view> pieces);
   // Names the tensor holding flat element `element` (for error messages).
   std::string DescribeElement(uint64_t element) const;
 
@@ -159,6 +206,7 @@ class ModelStreamReceiver {
   uint64_t next_offset_ = 0;
   std::vector<uint64_t> tensor_starts_;  // element offsets per tensor
   std::vector<float> widened_;  // the current bfloat16 chunk as float32
+  std::string joined_;          // the current chunk's pieces, when joined
 };
 
 // Index of the first non-finite float among `count` (possibly unaligned)

@@ -7,7 +7,7 @@
 #include "common/signals.h"
 #include "common/systemd/notify.h"
 #include "common/systemd/watchdog.h"
-#include "common/tls/grpc_credentials.h"
+#include "common/tls/grpc_process.h"
 #include "common/tls/tls_policy.h"
 #include "master/daemon/master_daemon.h"
 #include "master/transport/connect_nodes.h"
@@ -24,7 +24,7 @@ int RunMasterDaemon(const std::string& config_path, bool validate_only,
                     const std::string& log_format_flag) {
   BlockTerminationSignals();  // before any thread starts
   RouteGrpcLogsToSpdlog();
-  tls::SelectBoundedGrpcReadPath();  // before gRPC starts
+  tls::PrepareProcessForGrpc();  // before gRPC starts
   // The flag wins; otherwise the config's log_format once it is read.
   LogFormat log_format = LogFormat::kText;
   if (!log_format_flag.empty()) {

@@ -11,7 +11,7 @@
 #include "common/signals.h"
 #include "common/systemd/notify.h"
 #include "common/systemd/watchdog.h"
-#include "common/tls/grpc_credentials.h"
+#include "common/tls/grpc_process.h"
 #include "master/console_progress.h"
 #include "master/core/job_spec.h"
 #include "master/daemon_mode.h"
@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
 
   dsfl::BlockTerminationSignals();
   dsfl::RouteGrpcLogsToSpdlog();
-  dsfl::tls::SelectBoundedGrpcReadPath();  // before gRPC starts
+  dsfl::tls::PrepareProcessForGrpc();  // before gRPC starts
   if (log_format == "json") {
     dsfl::SetLogFormat(dsfl::LogFormat::kJson, "dsfl-master");
   }

@@ -1,5 +1,7 @@
 #include "proto/model_wire.h"
 
+#include <algorithm>
+#include <cstring>
 #include <vector>
 
 namespace dsfl::wire {
@@ -30,11 +32,11 @@ size_t VarintSize(uint64_t value) {
   return n;
 }
 
-// Reads protobuf wire format from a contiguous buffer.
+// Reads varints from a contiguous buffer.
 class WireReader {
  public:
   explicit WireReader(std::string_view bytes) : bytes_(bytes) {}
-  bool done() const { return pos_ == bytes_.size(); }
+  size_t position() const { return pos_; }
   bool Varint(uint64_t* value) {
     *value = 0;
     for (int shift = 0; shift < 64 && pos_ < bytes_.size(); shift += 7) {
@@ -43,13 +45,6 @@ class WireReader {
       if ((b & 0x80) == 0) return true;
     }
     return false;
-  }
-  bool Bytes(std::string_view* out) {
-    uint64_t size;
-    if (!Varint(&size) || size > bytes_.size() - pos_) return false;
-    *out = bytes_.substr(pos_, size);
-    pos_ += size;
-    return true;
   }
 
  private:
@@ -83,31 +78,55 @@ grpc::ByteBuffer Serialize(const google::protobuf::MessageLite& message) {
   return grpc::ByteBuffer(&slice, 1);
 }
 
-bool DecodeChunk(std::string_view bytes, uint32_t field, uint64_t* offset,
-                 std::string_view* data) {
-  WireReader outer(bytes);
+bool DecodeChunkPieces(const grpc::ByteBuffer& message, uint32_t field,
+                       ChunkPieces* chunk) {
+  chunk->pieces.clear();
+  if (!message.Dump(&chunk->slices).ok()) return false;
+  // The envelope is at most 3 tags and 3 varints: gather its bytes, which
+  // may span slices, into `head`.
+  char head[40];
+  size_t head_size = 0;
+  for (const grpc::Slice& slice : chunk->slices) {
+    const size_t n = std::min(slice.size(), sizeof(head) - head_size);
+    std::memcpy(head + head_size, slice.begin(), n);
+    head_size += n;
+    if (head_size == sizeof(head)) break;
+  }
+  const size_t total = message.Length();
+  WireReader reader(std::string_view(head, head_size));
   uint64_t tag;
-  std::string_view inner_bytes;
-  if (!outer.Varint(&tag) || tag != ((field << 3) | kWireLength) ||
-      !outer.Bytes(&inner_bytes) || !outer.done()) {
+  uint64_t inner_size;
+  if (!reader.Varint(&tag) || tag != ((field << 3) | kWireLength) ||
+      !reader.Varint(&inner_size) ||
+      inner_size != total - reader.position()) {
     return false;
   }
-  WireReader inner(inner_bytes);
-  *offset = 0;
-  *data = std::string_view();
-  bool has_data = false;
-  while (!inner.done()) {
-    if (!inner.Varint(&tag)) return false;
+  chunk->offset = 0;
+  uint64_t data_size = 0;
+  for (;;) {
+    if (!reader.Varint(&tag)) return false;
     if (tag == ((kChunkOffsetField << 3) | kWireVarint)) {
-      if (!inner.Varint(offset)) return false;
+      if (!reader.Varint(&chunk->offset)) return false;
     } else if (tag == ((kChunkDataField << 3) | kWireLength)) {
-      if (!inner.Bytes(data)) return false;
-      has_data = true;
+      if (!reader.Varint(&data_size)) return false;
+      break;
     } else {
-      return false;  // unknown field: let protobuf handle it
+      return false;
     }
   }
-  return has_data;
+  size_t skip = reader.position();
+  if (data_size != total - skip) return false;  // data is not the last field
+  for (const grpc::Slice& slice : chunk->slices) {
+    const char* begin = reinterpret_cast<const char*>(slice.begin());
+    size_t size = slice.size();
+    if (skip >= size) {
+      skip -= size;
+      continue;
+    }
+    chunk->pieces.emplace_back(begin + skip, size - skip);
+    skip = 0;
+  }
+  return true;
 }
 
 std::string_view Contiguous(const grpc::ByteBuffer& message,

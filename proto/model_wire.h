@@ -6,9 +6,11 @@
 //    lengths, offset) followed by a slice that points straight into the
 //    model's buffer, so the model bytes are read once, by TLS encryption:
 //    no protobuf string, no serialisation copy, no allocation per chunk;
-//  - receiving: the message's slices are copied once into a caller's buffer
-//    that is reused for every chunk (no allocation per chunk), the envelope
-//    is decoded by hand and the caller gets a view of the data.
+//  - receiving: DecodeChunkPieces() decodes the envelope by hand and hands
+//    the caller the data as views into the message's slices: the master
+//    checks, hashes and folds them where they are, the slave copies them
+//    once, into the model. Contiguous() is for every other message: its
+//    slices copied into a reused buffer.
 // Everything else (config, header, result, progress) goes through protobuf.
 // A message that is not in the simple shape EncodeChunk produces is left to
 // protobuf (correct for any valid encoding, just slower).
@@ -23,6 +25,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "google/protobuf/message_lite.h"
 
@@ -42,10 +45,22 @@ grpc::ByteBuffer EncodeChunk(uint32_t field, uint64_t offset,
 // `message` serialised into a one-slice buffer.
 grpc::ByteBuffer Serialize(const google::protobuf::MessageLite& message);
 
-// If `bytes` is exactly one `field` holding a ModelChunk with offset and
-// data, sets *offset and *data (a view into `bytes`) and returns true.
-bool DecodeChunk(std::string_view bytes, uint32_t field, uint64_t* offset,
-                 std::string_view* data);
+// A received chunk's data as the transport delivered it: `pieces`, in
+// order, are views into `slices` (which keep the bytes alive); a value may
+// straddle two pieces. Reused across messages (no allocation per chunk once
+// the vectors have grown).
+struct ChunkPieces {
+  uint64_t offset = 0;
+  std::vector<grpc::Slice> slices;
+  std::vector<std::string_view> pieces;
+};
+
+// If `message` is exactly one `field` holding a ModelChunk whose data is its
+// last field (EncodeChunk's shape, and protobuf's), fills *chunk without
+// copying the data and returns true; false for anything else (parse it
+// with protobuf).
+bool DecodeChunkPieces(const grpc::ByteBuffer& message, uint32_t field,
+                       ChunkPieces* chunk);
 
 // The bytes of a received message: a view of its only slice (kept alive in
 // *single), or a copy of its slices into `buffer`, whose capacity is reused

@@ -10,7 +10,7 @@
 #include "common/signals.h"
 #include "common/systemd/notify.h"
 #include "common/systemd/watchdog.h"
-#include "common/tls/grpc_credentials.h"
+#include "common/tls/grpc_process.h"
 #include "slave/server/slave_config.h"
 #include "slave/server/slave_server.h"
 #include "spdlog/spdlog.h"
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
 
   dsfl::BlockTerminationSignals();  // before any thread starts
   dsfl::RouteGrpcLogsToSpdlog();
-  dsfl::tls::SelectBoundedGrpcReadPath();  // before gRPC starts
+  dsfl::tls::PrepareProcessForGrpc();  // before gRPC starts
   // The flag wins; otherwise the config's log_format once it is read.
   dsfl::LogFormat log_format = dsfl::LogFormat::kText;
   if (!log_format_flag.empty()) {

@@ -3,7 +3,6 @@
 #include <grpc/grpc.h>
 #include <grpc/grpc_security_constants.h>
 
-#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -104,17 +103,6 @@ StatusOr<PeerIdentity> PeerFromContext(const grpc::AuthContext& context) {
   peer.certificate_pem = std::move(info.certificate_pem);
   peer.sha256_fingerprint = std::move(info.sha256_fingerprint);
   return peer;
-}
-
-void SelectBoundedGrpcReadPath() {
-  constexpr const char* kVariable = "GRPC_EXPERIMENTS";
-  constexpr const char* kExperiment = "tcp_read_chunks";
-  const char* current = std::getenv(kVariable);
-  const std::string value = current == nullptr ? "" : current;
-  if (value.find(kExperiment) != std::string::npos) return;  // user's choice
-  const std::string updated =
-      absl::StrCat(value, value.empty() ? "" : ",", "-", kExperiment);
-  ::setenv(kVariable, updated.c_str(), /*overwrite=*/1);
 }
 
 grpc::ChannelArguments MakeChannelArguments(

@@ -105,22 +105,11 @@ inline constexpr int kMaxFrameBytes = 1024 * 1024;
 
 // Largest socket read gRPC makes into fresh buffers, per connection
 // (GRPC_ARG_TCP_MAX_READ_CHUNK_SIZE, honoured on the read path that
-// SelectBoundedGrpcReadPath() selects). Measured at P = 50M, N = 32: the
-// master's peak is 2.30 x the model with 64 KiB, 2.36 x with 256 KiB,
-// 2.49 x unbounded; 64 KiB reads were no slower (docs/performance.md).
+// SelectBoundedGrpcReadPath() in common/tls/grpc_process.h selects).
+// Measured at P = 50M, N = 32: the master's peak is 2.30 x the model with
+// 64 KiB, 2.36 x with 256 KiB, 2.49 x unbounded; 64 KiB reads were no
+// slower (docs/performance.md).
 inline constexpr int kMaxReadChunkBytes = 64 * 1024;
-
-// Makes gRPC bound what it keeps per connection for socket reads, process-
-// wide. gRPC 1.51's default read path (its "tcp_read_chunks" experiment)
-// sizes each connection's read buffer by the largest burst seen so far,
-// with no cap, and holds it while the connection waits for data: ~2 MiB per
-// connection that has carried a model, 64 MiB for a master with 32 slaves.
-// Its older read path caps each read at kMaxReadChunkBytes. This selects the
-// older path by adding "-tcp_read_chunks" to the GRPC_EXPERIMENTS
-// environment variable (keeping whatever it already says; an explicit
-// setting of tcp_read_chunks there wins). gRPC reads the variable once, at
-// its first connection; call this in main() before any thread starts.
-void SelectBoundedGrpcReadPath();
 
 // Client channel arguments: keepalive ping every kKeepaliveTimeMs even
 // without active calls, unlimited pings without data, kMaxMessageBytes in

@@ -60,10 +60,11 @@ class AggregatingSink : public UpdateSink {
     return absl::OkStatus();
   }
 
-  Status OnChunk(uint64_t offset, std::string_view bytes) override {
+  Status OnChunk(uint64_t offset,
+                 absl::Span<const std::string_view> pieces) override {
     if (!receiver_) return absl::InvalidArgumentError("chunk before header");
-    bytes_received_ += bytes.size();
-    return receiver_->OnChunk(offset, bytes, &*sink_);
+    for (std::string_view piece : pieces) bytes_received_ += piece.size();
+    return receiver_->OnChunk(offset, pieces, &*sink_);
   }
 
   Status OnEnd() override {

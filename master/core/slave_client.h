@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "absl/time/time.h"
 #include "common/cancellation.h"
 #include "common/flat_model.h"
@@ -65,7 +66,12 @@ class UpdateSink {
   virtual void OnProgress(int64_t epoch, double loss) = 0;
   virtual Status OnResult(const TrainSummary& summary) = 0;
   virtual Status OnHeader(StreamHeader header) = 0;
-  virtual Status OnChunk(uint64_t offset, std::string_view bytes) = 0;
+  // A chunk as the transport delivered it: the concatenation of `pieces`.
+  virtual Status OnChunk(uint64_t offset,
+                         absl::Span<const std::string_view> pieces) = 0;
+  Status OnChunk(uint64_t offset, std::string_view bytes) {
+    return OnChunk(offset, absl::MakeConstSpan(&bytes, 1));
+  }
   virtual Status OnEnd() = 0;
 };
 

@@ -78,6 +78,26 @@ void StreamingAggregator::Fold(uint64_t first_element, const char* values,
   region.weight += weight;
 }
 
+void StreamingAggregator::Fold(uint64_t first_element,
+                               absl::Span<const std::string_view> pieces,
+                               float weight) {
+  Region& region = regions_[first_element / elements_per_region_];
+  std::lock_guard<std::mutex> lock(region.mu);
+  float* acc = accumulator_.data() + first_element;
+  const bool written = region.written;
+  (void)ForEachFloatRun(pieces, [&](const char* values, size_t count) {
+    if (written) {
+      Axpy<true>(acc, values, count, weight);
+    } else {
+      Axpy<false>(acc, values, count, weight);
+    }
+    acc += count;
+    return absl::OkStatus();
+  });
+  region.written = true;
+  region.weight += weight;
+}
+
 double StreamingAggregator::RegionWeight(uint64_t element) const {
   Region& region = regions_[element / elements_per_region_];
   std::lock_guard<std::mutex> lock(region.mu);
@@ -113,6 +133,12 @@ Status StreamingAggregator::NodeSink::Consume(uint64_t first_element,
                                               const char* values,
                                               size_t count) {
   aggregator_->Fold(first_element, values, count, weight_);
+  return absl::OkStatus();
+}
+
+Status StreamingAggregator::NodeSink::ConsumePieces(
+    uint64_t first_element, absl::Span<const std::string_view> pieces) {
+  aggregator_->Fold(first_element, pieces, weight_);
   return absl::OkStatus();
 }
 

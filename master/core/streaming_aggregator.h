@@ -45,6 +45,10 @@ class StreamingAggregator {
   void Fold(uint64_t first_element, const char* values, size_t count,
             float weight);
 
+  // The same for a chunk in pieces (ForEachFloatRun), under one lock.
+  void Fold(uint64_t first_element, absl::Span<const std::string_view> pieces,
+            float weight);
+
   // Total weight folded into the region holding `element`.
   double RegionWeight(uint64_t element) const;
 
@@ -60,6 +64,9 @@ class StreamingAggregator {
         : aggregator_(aggregator), weight_(weight) {}
     Status Consume(uint64_t first_element, const char* values,
                    size_t count) override;
+    // One Fold() for the whole chunk (a region is folded in one piece).
+    Status ConsumePieces(uint64_t first_element,
+                         absl::Span<const std::string_view> pieces) override;
 
    private:
     StreamingAggregator* aggregator_;

@@ -30,7 +30,7 @@ Status WithContext(const Status& status, const char* what) {
 }
 
 using wire::Contiguous;
-using wire::DecodeChunk;
+using wire::DecodeChunkPieces;
 using wire::Serialize;
 
 // Writes header + chunks of `model` as messages of type Request through
@@ -103,31 +103,14 @@ class TransferGate {
     cv_.notify_one();
   }
 
-  // A receive buffer for a permit holder; returned with PutBuffer. At most
-  // one per permit exists, kept across calls and rounds, so receiving
-  // never allocates per chunk or per call.
-  std::unique_ptr<std::string> TakeBuffer() {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (buffers_.empty()) return std::make_unique<std::string>();
-    std::unique_ptr<std::string> b = std::move(buffers_.back());
-    buffers_.pop_back();
-    return b;
-  }
-  void PutBuffer(std::unique_ptr<std::string> buffer) {
-    std::lock_guard<std::mutex> lock(mu_);
-    buffers_.push_back(std::move(buffer));
-  }
-
  private:
   explicit TransferGate(int permits) : free_(permits) {}
   std::mutex mu_;
   std::condition_variable cv_;
   int free_;
-  std::vector<std::unique_ptr<std::string>> buffers_;
 };
 
-// Holds a TransferGate permit (and its receive buffer) until destroyed or
-// Release()d.
+// Holds a TransferGate permit until destroyed or Release()d.
 class TransferPermit {
  public:
   TransferPermit() = default;
@@ -139,21 +122,13 @@ class TransferPermit {
     return held_;
   }
   bool held() const { return held_; }
-  // The permit's receive buffer (only while held).
-  std::string* buffer() {
-    if (buffer_ == nullptr) buffer_ = TransferGate::Shared().TakeBuffer();
-    return buffer_.get();
-  }
   void Release() {
-    if (buffer_ != nullptr)
-      TransferGate::Shared().PutBuffer(std::move(buffer_));
     if (held_) TransferGate::Shared().Release();
     held_ = false;
   }
 
  private:
   bool held_ = false;
-  std::unique_ptr<std::string> buffer_;
 };
 
 const grpc::internal::RpcMethod kTrainMethod(
@@ -323,18 +298,16 @@ Status GrpcSlaveClient::Train(const TrainCall& call, const HashedModel& global,
 
   bool got_header = false;
   grpc::ByteBuffer message;
-  std::string small;  // progress and result messages, before the permit
+  wire::ChunkPieces chunk;  // update chunks: checked and folded uncopied
+  std::string small;        // progress, result and header messages
   v1::TrainResponse response;
   while (status.ok() && stream->Read(&message)) {
-    grpc::Slice single;
-    const std::string_view bytes =
-        Contiguous(message, &single, got_header ? permit.buffer() : &small);
-    uint64_t offset;
-    std::string_view data;
-    if (DecodeChunk(bytes, wire::kTrainResponseChunkField, &offset, &data)) {
-      status = sink->OnChunk(offset, data);
+    if (DecodeChunkPieces(message, wire::kTrainResponseChunkField, &chunk)) {
+      status = sink->OnChunk(chunk.offset, chunk.pieces);
       continue;
     }
+    grpc::Slice single;
+    const std::string_view bytes = Contiguous(message, &single, &small);
     if (!response.ParseFromArray(bytes.data(),
                                  static_cast<int>(bytes.size()))) {
       status = absl::InvalidArgumentError("malformed Train response message");

@@ -23,6 +23,13 @@ Status ModelUpload::OnChunk(uint64_t offset, std::string_view data) {
   return receiver_->OnChunk(offset, data, &*sink_);
 }
 
+Status ModelUpload::OnChunk(const wire::ChunkPieces& chunk) {
+  if (!receiver_) {
+    return absl::InvalidArgumentError("model chunk before the model header");
+  }
+  return receiver_->OnChunk(chunk.offset, chunk.pieces, &*sink_);
+}
+
 StatusOr<HashedModel> ModelUpload::Finish() {
   if (!receiver_) return absl::InvalidArgumentError("no model was sent");
   DSFL_RETURN_IF_ERROR(receiver_->Finish());

@@ -23,6 +23,8 @@ class ModelUpload {
   explicit ModelUpload(uint64_t max_bytes) { limits_.max_total_bytes = max_bytes; }
   Status OnHeader(const v1::ModelHeader& header);
   Status OnChunk(uint64_t offset, std::string_view data);
+  // A chunk as the transport delivered it (copied once, into the model).
+  Status OnChunk(const wire::ChunkPieces& chunk);
   // True once the header and every byte it announced were received (the
   // digest is checked by Finish()).
   bool complete() const {
@@ -99,21 +101,21 @@ class ModelDownload {
 };
 
 // Reads one raw request of type Request (TrainRequest, EvaluateRequest):
-// a chunk in model_wire's shape goes straight to `upload` (returns false, or
-// the upload's error); any other message is parsed into *request for the
-// caller (returns true). `scratch` is reused across messages.
+// a chunk in model_wire's shape goes straight to `upload`, uncopied
+// (returns false, or the upload's error); any other message is parsed into
+// *request for the caller (returns true). `chunk` and `scratch` are reused
+// across messages.
 template <typename Request>
 StatusOr<bool> ConsumeChunkOrParse(const grpc::ByteBuffer& raw,
+                                   wire::ChunkPieces* chunk,
                                    std::string* scratch, ModelUpload* upload,
                                    Request* request) {
-  grpc::Slice single;
-  const std::string_view bytes = wire::Contiguous(raw, &single, scratch);
-  uint64_t offset;
-  std::string_view data;
-  if (wire::DecodeChunk(bytes, wire::kRequestChunkField, &offset, &data)) {
-    DSFL_RETURN_IF_ERROR(upload->OnChunk(offset, data));
+  if (wire::DecodeChunkPieces(raw, wire::kRequestChunkField, chunk)) {
+    DSFL_RETURN_IF_ERROR(upload->OnChunk(*chunk));
     return false;
   }
+  grpc::Slice single;
+  const std::string_view bytes = wire::Contiguous(raw, &single, scratch);
   if (!request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::InvalidArgumentError(
         absl::StrCat("malformed ", request->GetTypeName(), " message"));

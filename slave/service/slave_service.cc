@@ -75,7 +75,8 @@ class TrainReactor final
       return;
     }
     auto parsed =
-        ConsumeChunkOrParse(raw_request_, &scratch_, &upload_, &request_);
+        ConsumeChunkOrParse(raw_request_, &chunk_, &scratch_, &upload_,
+                            &request_);
     Status status = !parsed.ok() ? parsed.status()
                     : *parsed    ? HandleRequest()
                                  : absl::OkStatus();
@@ -351,7 +352,8 @@ class TrainReactor final
   std::shared_ptr<const grpc::AuthContext> auth_;
   TrackedToken token_;
   grpc::ByteBuffer raw_request_;
-  std::string scratch_;  // a received message's bytes, reused
+  wire::ChunkPieces chunk_;  // a received chunk, reused
+  std::string scratch_;      // a received message's bytes, reused
   v1::TrainRequest request_;
   bool config_received_ = false;
   bool update_on_request_ = false;
@@ -402,7 +404,8 @@ class EvaluateReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
       return;
     }
     auto parsed =
-        ConsumeChunkOrParse(raw_request_, &scratch_, &upload_, &request_);
+        ConsumeChunkOrParse(raw_request_, &chunk_, &scratch_, &upload_,
+                            &request_);
     Status status = parsed.ok() && *parsed ? HandleRequest() : parsed.status();
     if (!status.ok()) {
       Finish(wire::ToGrpc(status));
@@ -493,7 +496,8 @@ class EvaluateReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   TrackedToken token_;
   grpc::ByteBuffer* response_;
   grpc::ByteBuffer raw_request_;
-  std::string scratch_;  // a received message's bytes, reused
+  wire::ChunkPieces chunk_;  // a received chunk, reused
+  std::string scratch_;      // a received message's bytes, reused
   v1::EvaluateRequest request_;
   bool config_received_ = false;
   GatedCall gated_;

@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <cmath>
+#include <string_view>
+#include <vector>
 
 #include "common/model_buffer_pool.h"
 #include "gmock/gmock.h"
@@ -83,6 +86,44 @@ TEST(StreamingAggregatorTest, MatchesDirectFormulaOnRandomUpdates) {
     expected /= 228.0;
     EXPECT_NEAR(mean.values[i], expected, 1e-6) << i;
   }
+}
+
+// Chunks in pieces (floats split between pieces at every byte position)
+// fold bit for bit like whole chunks: the region's first fold writes, later
+// ones add, and each region counts its weight once per chunk.
+TEST(StreamingAggregatorTest, ChunksInPiecesFoldLikeWholeChunks) {
+  std::vector<FlatModel> updates;
+  for (int k = 0; k < 3; ++k) {
+    FlatModel u = Constant(kSpec, 0);
+    for (size_t i = 0; i < u.values.size(); ++i) {
+      u.values[i] = std::cos(static_cast<float>(i * (k + 2)));
+    }
+    updates.push_back(u);
+  }
+  const std::vector<float> weights = {3, 1, 2};
+  StreamingAggregator whole(kSpec, 4096);
+  StreamingAggregator in_pieces(kSpec, 4096);
+  for (int k = 0; k < 3; ++k) {
+    FoldAll(&whole, updates[k], weights[k], 4096);
+    StreamingAggregator::NodeSink sink(&in_pieces, weights[k]);
+    ChunkCursor cursor(updates[k], 4096);
+    ChunkView chunk;
+    while (cursor.Next(&chunk)) {
+      std::vector<std::string_view> pieces;
+      for (size_t at = 0, i = 0; at < chunk.bytes.size(); ++i) {
+        const size_t n = std::min<size_t>(1 + (i * 5) % 11,  // 1..11 bytes
+                                          chunk.bytes.size() - at);
+        pieces.push_back(chunk.bytes.substr(at, n));
+        at += n;
+      }
+      ASSERT_TRUE(sink.ConsumePieces(chunk.offset / 4, pieces).ok());
+    }
+  }
+  EXPECT_EQ(in_pieces.RegionWeight(0), 6.0);
+  EXPECT_EQ(in_pieces.RegionWeight(3000), 6.0);
+  const FlatModel expected = std::move(whole).Finish(Constant(kSpec, 0));
+  const FlatModel got = std::move(in_pieces).Finish(Constant(kSpec, 0));
+  EXPECT_EQ(got.values, expected.values);
 }
 
 TEST(StreamingAggregatorTest, PartialStreamCountsOnlyDeliveredRegions) {

@@ -1,8 +1,12 @@
 #include "common/model_stream.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -226,6 +230,88 @@ class CountingSink : public ChunkSink {
   }
   uint64_t last_element = 0;
 };
+
+// Splits `bytes` into pieces of 1, 3, 1001, 1, 3, 1001, ... bytes: values
+// straddle piece boundaries at every possible split point.
+std::vector<std::string_view> Pieces(std::string_view bytes) {
+  static constexpr size_t kSizes[] = {1, 3, 1001};
+  std::vector<std::string_view> pieces;
+  for (size_t at = 0, i = 0; at < bytes.size(); ++i) {
+    const size_t n = std::min(kSizes[i % 3], bytes.size() - at);
+    pieces.push_back(bytes.substr(at, n));
+    at += n;
+  }
+  return pieces;
+}
+
+// A sink without its own storage: receives joined chunks through Consume().
+class CopyingSink : public ChunkSink {
+ public:
+  explicit CopyingSink(size_t values) : values_(values) {}
+  Status Consume(uint64_t first_element, const char* values,
+                 size_t count) override {
+    std::memcpy(values_.data() + first_element, values, count * sizeof(float));
+    return absl::OkStatus();
+  }
+  std::vector<float> values_;
+};
+
+// Streams `model` (in `format`) through a receiver in pieces.
+Status RoundTripInPieces(const HashedModel& model, WireFormat format,
+                         ChunkSink* sink) {
+  StreamHeader header = MakeStreamHeader(model, 4096, format);
+  auto receiver = ModelStreamReceiver::Start(header, &model.model().spec);
+  if (!receiver.ok()) return receiver.status();
+  ChunkCursor cursor(model, 4096, format);
+  ChunkView chunk;
+  while (cursor.Next(&chunk)) {
+    DSFL_RETURN_IF_ERROR(
+        receiver->OnChunk(chunk.offset, Pieces(chunk.bytes), sink));
+  }
+  return receiver->Finish();
+}
+
+TEST(ModelStreamTest, ChunksInPiecesArriveBitForBitInEverySink) {
+  const HashedModel model(SmallModel());
+  FlatModelSink in_place(model.model().spec);  // copied into its storage
+  ASSERT_TRUE(RoundTripInPieces(model, WireFormat::kFloat32, &in_place).ok());
+  EXPECT_EQ(in_place.Release().values, model.model().values);
+
+  CopyingSink joined(model.model().values.size());  // joined, then consumed
+  ASSERT_TRUE(RoundTripInPieces(model, WireFormat::kFloat32, &joined).ok());
+  EXPECT_EQ(joined.values_, model.model().values);
+
+  const HashedModel rounded(ForWire(SmallModel(), WireFormat::kBfloat16));
+  FlatModelSink widened(rounded.model().spec);
+  ASSERT_TRUE(
+      RoundTripInPieces(rounded, WireFormat::kBfloat16, &widened).ok());
+  EXPECT_EQ(widened.Release().values, rounded.model().values);
+}
+
+TEST(ModelStreamTest, ChunksInPiecesAreCheckedLikeWholeChunks) {
+  FlatModel bad = SmallModel();
+  bad.values[6000 + 5] = std::numeric_limits<float>::quiet_NaN();
+  const HashedModel nan_model(std::move(bad));
+  FlatModelSink in_place(nan_model.model().spec);
+  Status status =
+      RoundTripInPieces(nan_model, WireFormat::kFloat32, &in_place);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(status.message(), HasSubstr("tensor 'layer.bias' element 5"));
+
+  // A misplaced or short chunk never reaches the sink's storage.
+  const FlatModel model = SmallModel();
+  StreamHeader header = MakeStreamHeader(model, 4096);
+  auto receiver = ModelStreamReceiver::Start(header, &model.spec);
+  ASSERT_TRUE(receiver.ok());
+  FlatModelSink sink(model.spec);
+  const std::string_view first(
+      reinterpret_cast<const char*>(model.values.data()), 4096);
+  EXPECT_EQ(receiver->OnChunk(4096, Pieces(first), &sink).code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(receiver->OnChunk(0, Pieces(first.substr(0, 4092)), &sink).code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(receiver->received_bytes(), 0u);
+}
 
 // A payload larger than 2 GiB and 4 GiB boundaries of 32-bit sizes streams
 // through the real receiver (digest included) with O(chunk) memory: the

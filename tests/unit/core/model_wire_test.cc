@@ -1,6 +1,7 @@
 // proto/model_wire: the hand-made chunk envelope is exactly what protobuf
-// reads as the same message, protobuf's own encoding of a chunk decodes the
-// same way, and anything else is left to protobuf.
+// reads as the same message, chunks decode into views of their slices
+// wherever the slices are cut (protobuf's own encoding too), and anything
+// else is left to protobuf.
 #include "proto/model_wire.h"
 
 #include <string>
@@ -39,38 +40,86 @@ TEST(ModelWire, EncodedChunksParseAsTheSameProtobufMessages) {
   }
 }
 
-TEST(ModelWire, DecodesProtobufsOwnEncodingOfAChunkInPlace) {
-  v1::TrainRequest request;
-  request.mutable_chunk()->set_offset(4096);
-  request.mutable_chunk()->set_data("abcdefgh");
-  const std::string bytes = request.SerializeAsString();
-  uint64_t offset = 0;
-  std::string_view data;
-  ASSERT_TRUE(DecodeChunk(bytes, kRequestChunkField, &offset, &data));
-  EXPECT_EQ(offset, 4096u);
-  EXPECT_EQ(data, "abcdefgh");
-  EXPECT_GE(data.data(), bytes.data());  // a view, not a copy
-  EXPECT_LT(data.data(), bytes.data() + bytes.size());
+// `bytes` as a message of slices cut at `cuts` (byte positions).
+grpc::ByteBuffer Sliced(const std::string& bytes, std::vector<size_t> cuts) {
+  std::vector<grpc::Slice> slices;
+  size_t at = 0;
+  cuts.push_back(bytes.size());
+  for (size_t cut : cuts) {
+    slices.emplace_back(bytes.data() + at, cut - at);
+    at = cut;
+  }
+  return grpc::ByteBuffer(slices.data(), slices.size());
 }
 
-TEST(ModelWire, LeavesEverythingElseToProtobuf) {
-  uint64_t offset;
-  std::string_view data;
+std::string Joined(const ChunkPieces& chunk) {
+  std::string out;
+  for (std::string_view piece : chunk.pieces) out.append(piece);
+  return out;
+}
+
+TEST(ModelWire, DecodesChunkPiecesWithoutCopyingTheData) {
+  std::string data(3000, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 7);
+  ChunkPieces chunk;  // reused, as receivers do
+  for (uint64_t offset : {uint64_t{0}, uint64_t{4096}, uint64_t{1} << 40}) {
+    const std::string bytes =
+        Flatten(EncodeChunk(kTrainResponseChunkField, offset, data));
+    // Cut inside the envelope, at its end, and through the data.
+    for (std::vector<size_t> cuts :
+         {std::vector<size_t>{}, {1}, {3, 5, 9}, {13}, {14, 1000, 1001},
+          {2, 2999}}) {
+      const grpc::ByteBuffer message = Sliced(bytes, cuts);
+      ASSERT_TRUE(DecodeChunkPieces(message, kTrainResponseChunkField, &chunk))
+          << offset << " " << cuts.size();
+      EXPECT_EQ(chunk.offset, offset);
+      EXPECT_EQ(Joined(chunk), data);
+      for (std::string_view piece : chunk.pieces) {  // views into the slices
+        bool inside = false;
+        for (const grpc::Slice& slice : chunk.slices) {
+          const char* begin = reinterpret_cast<const char*>(slice.begin());
+          inside |= piece.data() >= begin &&
+                    piece.data() + piece.size() <= begin + slice.size();
+        }
+        EXPECT_TRUE(inside);
+      }
+    }
+  }
+  // Protobuf's own encoding (offset 0 is left out) decodes the same way.
+  v1::TrainRequest request;
+  request.mutable_chunk()->set_data(data);
+  ASSERT_TRUE(DecodeChunkPieces(Sliced(request.SerializeAsString(), {7}),
+                                kRequestChunkField, &chunk));
+  EXPECT_EQ(chunk.offset, 0u);
+  EXPECT_EQ(Joined(chunk), data);
+}
+
+TEST(ModelWire, LeavesEverythingElseToProtobufInPiecesToo) {
+  ChunkPieces chunk;
   v1::TrainRequest header;
   header.mutable_header()->set_chunk_bytes(4096);
-  EXPECT_FALSE(DecodeChunk(header.SerializeAsString(), kRequestChunkField,
-                           &offset, &data));
-  // A chunk under another field number, a chunk without data, a truncated
-  // message, trailing bytes.
-  const std::string chunk = Flatten(EncodeChunk(kRequestChunkField, 8, "xy"));
-  EXPECT_FALSE(DecodeChunk(chunk, kTrainResponseChunkField, &offset, &data));
+  EXPECT_FALSE(DecodeChunkPieces(Sliced(header.SerializeAsString(), {}),
+                                 kRequestChunkField, &chunk));
+  const std::string bytes = Flatten(EncodeChunk(kRequestChunkField, 8, "xy"));
+  EXPECT_FALSE(DecodeChunkPieces(Sliced(bytes, {}), kTrainResponseChunkField,
+                                 &chunk));
   v1::TrainRequest empty_chunk;
   empty_chunk.mutable_chunk()->set_offset(8);
-  EXPECT_FALSE(DecodeChunk(empty_chunk.SerializeAsString(), kRequestChunkField,
-                           &offset, &data));
-  EXPECT_FALSE(DecodeChunk(chunk.substr(0, chunk.size() - 1),
-                           kRequestChunkField, &offset, &data));
-  EXPECT_FALSE(DecodeChunk(chunk + "z", kRequestChunkField, &offset, &data));
+  EXPECT_FALSE(DecodeChunkPieces(Sliced(empty_chunk.SerializeAsString(), {}),
+                                 kRequestChunkField, &chunk));
+  EXPECT_FALSE(DecodeChunkPieces(Sliced(bytes.substr(0, bytes.size() - 1), {}),
+                                 kRequestChunkField, &chunk));
+  EXPECT_FALSE(DecodeChunkPieces(Sliced(bytes + "z", {2}), kRequestChunkField,
+                                 &chunk));
+  // Data before the offset: valid protobuf, but the data is not the tail.
+  const std::string data_first = std::string("\x1a\x06") +  // field 3, 6 bytes
+                                 "\x12\x02xy" +              // data = "xy"
+                                 "\x08\x08";                 // offset = 8
+  v1::TrainRequest parsed;
+  ASSERT_TRUE(parsed.ParseFromString(data_first));
+  EXPECT_EQ(parsed.chunk().offset(), 8u);
+  EXPECT_FALSE(DecodeChunkPieces(Sliced(data_first, {}), kRequestChunkField,
+                                 &chunk));
 }
 
 TEST(ModelWire, ContiguousJoinsSlicesIntoTheReusedBuffer) {

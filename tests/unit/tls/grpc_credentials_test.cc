@@ -3,9 +3,7 @@
 
 #include <grpc/grpc.h>
 
-#include <cstdlib>
 #include <map>
-#include <optional>
 #include <string>
 
 #include "common/tls/dev_ca.h"
@@ -122,56 +120,6 @@ TEST(ChannelArgumentsTest, KeepaliveSizesAndTargetName) {
   EXPECT_EQ(
       ArgsOf(MakeChannelArguments("")).count(GRPC_SSL_TARGET_NAME_OVERRIDE_ARG),
       0u);
-}
-
-// Restores GRPC_EXPERIMENTS after a test changed it.
-class ExperimentsVariable {
- public:
-  ExperimentsVariable() {
-    const char* v = std::getenv("GRPC_EXPERIMENTS");
-    if (v != nullptr) saved_ = v;
-  }
-  ~ExperimentsVariable() {
-    if (saved_) {
-      ::setenv("GRPC_EXPERIMENTS", saved_->c_str(), 1);
-    } else {
-      ::unsetenv("GRPC_EXPERIMENTS");
-    }
-  }
-  void Set(const char* value) {
-    if (value == nullptr) {
-      ::unsetenv("GRPC_EXPERIMENTS");
-    } else {
-      ::setenv("GRPC_EXPERIMENTS", value, 1);
-    }
-  }
-  std::string Get() const {
-    const char* v = std::getenv("GRPC_EXPERIMENTS");
-    return v == nullptr ? "<unset>" : v;
-  }
-
- private:
-  std::optional<std::string> saved_;
-};
-
-TEST(SelectBoundedGrpcReadPathTest, AddsTheOldReadPathToWhatIsThere) {
-  ExperimentsVariable variable;
-  variable.Set(nullptr);
-  SelectBoundedGrpcReadPath();
-  EXPECT_EQ(variable.Get(), "-tcp_read_chunks");
-  SelectBoundedGrpcReadPath();  // idempotent
-  EXPECT_EQ(variable.Get(), "-tcp_read_chunks");
-
-  variable.Set("event_engine_client");
-  SelectBoundedGrpcReadPath();
-  EXPECT_EQ(variable.Get(), "event_engine_client,-tcp_read_chunks");
-}
-
-TEST(SelectBoundedGrpcReadPathTest, AnExplicitSettingWins) {
-  ExperimentsVariable variable;
-  variable.Set("tcp_read_chunks");
-  SelectBoundedGrpcReadPath();
-  EXPECT_EQ(variable.Get(), "tcp_read_chunks");
 }
 
 }  // namespace
