@@ -57,13 +57,29 @@ Status WriteAll(int fd, const void* data, size_t size,
   return absl::OkStatus();
 }
 
-// Writes via `fill` into a temporary file beside `path`, then renames.
+// Writes via `fill` into a temporary file beside `path`, then renames. The
+// temporary file is `recycle` (see WriteModelFile) when that exists.
 template <typename Fill>
-Status WriteAtomically(const std::string& path, int mode, Fill fill) {
+Status WriteAtomically(const std::string& path, int mode, Fill fill,
+                       const std::string& recycle = "") {
   std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-  if (fd.get() < 0) return ErrnoError("cannot create", tmp);
+  const bool recycled =
+      !recycle.empty() && ::rename(recycle.c_str(), tmp.c_str()) == 0;
+  Fd fd(::open(tmp.c_str(),
+               O_WRONLY | O_CREAT | O_CLOEXEC | (recycled ? 0 : O_TRUNC),
+               mode));
+  if (fd.get() < 0) {
+    if (recycled) ::unlink(tmp.c_str());
+    return ErrnoError("cannot create", tmp);
+  }
   Status status = fill(fd.get(), tmp);
+  if (status.ok() && recycled) {
+    // Cut what the old file had beyond the new contents.
+    const off_t end = ::lseek(fd.get(), 0, SEEK_CUR);
+    if (end < 0 || ::ftruncate(fd.get(), end) != 0) {
+      status = ErrnoError("cannot truncate", tmp);
+    }
+  }
   if (status.ok() && ::fsync(fd.get()) != 0) {
     status = ErrnoError("cannot fsync", tmp);
   }
@@ -93,7 +109,8 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents,
 }
 
 Status WriteModelFile(const std::string& path, const HashedModel& hashed,
-                      const nlohmann::json& metadata) {
+                      const nlohmann::json& metadata,
+                      const std::string& recycle) {
   const FlatModel& model = hashed.model();
   nlohmann::json meta = metadata;
   nlohmann::json tensors = nlohmann::json::array();
@@ -107,12 +124,15 @@ Status WriteModelFile(const std::string& path, const HashedModel& hashed,
   meta["sha256"] = hashed.sha256_hex();
   const std::string header = meta.dump();
   const uint64_t header_size = header.size();
-  return WriteAtomically(path, 0644, [&](int fd, const std::string& tmp) {
+  return WriteAtomically(
+      path, 0644,
+      [&](int fd, const std::string& tmp) {
     DSFL_RETURN_IF_ERROR(WriteAll(fd, kMagic, sizeof(kMagic), tmp));
     DSFL_RETURN_IF_ERROR(WriteAll(fd, &header_size, sizeof(header_size), tmp));
     DSFL_RETURN_IF_ERROR(WriteAll(fd, header.data(), header.size(), tmp));
-    return WriteAll(fd, model.values.data(), total_bytes, tmp);
-  });
+        return WriteAll(fd, model.values.data(), total_bytes, tmp);
+      },
+      recycle);
 }
 
 StatusOr<ModelFile> ReadModelFile(const std::string& path) {

@@ -23,9 +23,16 @@
 namespace dsfl {
 
 // Writes `model` with `metadata` (plus its tensors, size and digest)
-// atomically to `path`.
+// atomically to `path`. `recycle`, if not empty, names a file the caller no
+// longer needs (the oldest checkpoint): when it exists it becomes the new
+// file, renamed to the temporary name and overwritten in place, so that its
+// cached pages and disk blocks are reused instead of freed and allocated
+// anew (measured for 40 MB: 54-108 ms into a fresh file, 4 ms over an old
+// one; fsync 17 -> 10 ms; docs/performance.md). `recycle` is gone
+// afterwards, whether the write succeeded or not.
 Status WriteModelFile(const std::string& path, const HashedModel& model,
-                      const nlohmann::json& metadata);
+                      const nlohmann::json& metadata,
+                      const std::string& recycle = "");
 
 struct ModelFile {
   FlatModel model;

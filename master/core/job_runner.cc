@@ -199,18 +199,23 @@ Status JobRunner::WriteCheckpoint(uint32_t round,
       std::filesystem::path(spec_.output_dir) / "checkpoints";
   std::string path =
       (dir / absl::StrFormat("round-%05d.dsflm", round)).string();
+  // Keep the last two checkpoints: enough to resume, bounded on disk. The
+  // one before them becomes the new one (WriteModelFile's `recycle`).
+  const std::string oldest =
+      round > 2
+          ? (dir / absl::StrFormat("round-%05d.dsflm", round - 2)).string()
+          : std::string();
   DSFL_RETURN_IF_ERROR(WriteModelFile(
       path, model,
       {{"job_id", spec_.job_id},
        {"round", round},
        {"standardization",
         {{"mean", spec_.data.standardization.mean},
-         {"stddev", spec_.data.standardization.stddev}}}}));
-  // Keep the last two checkpoints: enough to resume, bounded on disk.
-  if (round > 2) {
+         {"stddev", spec_.data.standardization.stddev}}}},
+      oldest));
+  if (!oldest.empty()) {
     std::error_code ignored;
-    std::filesystem::remove(
-        dir / absl::StrFormat("round-%05d.dsflm", round - 2), ignored);
+    std::filesystem::remove(oldest, ignored);  // if it was not recycled
   }
   return absl::OkStatus();
 }

@@ -186,7 +186,6 @@ StatusOr<TrainRoundResult> RoundEngine::RunTraining(
             });
 
   for (const NodeOutcome& n : result.nodes) result.completed += n.status.ok();
-  result.elapsed = clock_->Now() - start;
   if (job_cancel != nullptr && job_cancel->cancelled()) {
     return absl::CancelledError(absl::StrCat("round ", round, " cancelled"));
   }
@@ -199,6 +198,7 @@ StatusOr<TrainRoundResult> RoundEngine::RunTraining(
   result.global = HashedModel(ForWire(
       strategy_->NextGlobal(global, std::move(aggregator).Finish(global)),
       base.wire_format));
+  result.elapsed = clock_->Now() - start;  // the next global model included
   return result;
 }
 

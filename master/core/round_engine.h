@@ -59,6 +59,7 @@ struct TrainRoundResult {
   HashedModel global;              // the next global model, hashed once here
   std::vector<NodeOutcome> nodes;  // in selection order
   size_t completed = 0;
+  // From the round's start until `global` was built and hashed.
   absl::Duration elapsed;
 };
 

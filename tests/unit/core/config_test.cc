@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -192,6 +194,61 @@ TEST(ModelFileTest, RoundTripsAndDetectsCorruption) {
   size_t files = 0;
   for (auto& e : std::filesystem::directory_iterator(dir)) files += !e.is_directory();
   EXPECT_EQ(files, 1u);
+  std::filesystem::remove_all(dir);
+}
+
+// The oldest checkpoint becomes the new one: same inode, exact new contents
+// whether the old file was longer or shorter, old name gone, nothing left
+// behind. A `recycle` that does not exist is an ordinary write.
+TEST(ModelFileTest, RecyclesAnOldFileInPlace) {
+  auto dir = std::filesystem::temp_directory_path() / "dsfl_model_recycle_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto model_of = [](int values, float scale) {
+    FlatModel model;
+    model.spec = ModelSpec({{"w", {values}, DType::kFloat32}});
+    for (int i = 0; i < values; ++i) model.values.push_back(scale * i);
+    return model;
+  };
+  const std::string old_path = (dir / "round-1.dsflm").string();
+  const FlatModel big = model_of(5000, 0.5f);
+  ASSERT_TRUE(WriteModelFile(old_path, HashedModel(big), {{"round", 1}}).ok());
+  struct stat old_stat;
+  ASSERT_EQ(::stat(old_path.c_str(), &old_stat), 0);
+
+  const std::string new_path = (dir / "round-3.dsflm").string();
+  const FlatModel small = model_of(10, 2.0f);  // shorter than the old file
+  ASSERT_TRUE(WriteModelFile(new_path, HashedModel(small), {{"round", 3}},
+                             old_path)
+                  .ok());
+  struct stat new_stat;
+  ASSERT_EQ(::stat(new_path.c_str(), &new_stat), 0);
+  EXPECT_EQ(new_stat.st_ino, old_stat.st_ino);
+  EXPECT_FALSE(std::filesystem::exists(old_path));
+  auto read = ReadModelFile(new_path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->model.values, small.values);
+  EXPECT_EQ(read->metadata["round"], 3);
+  EXPECT_LT(new_stat.st_size, 1000);
+
+  // Longer than the recycled file, and a recycle path that does not exist.
+  const std::string next_path = (dir / "round-5.dsflm").string();
+  ASSERT_TRUE(WriteModelFile(next_path, HashedModel(big), {{"round", 5}},
+                             new_path)
+                  .ok());
+  read = ReadModelFile(next_path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->model.values, big.values);
+  const std::string last_path = (dir / "round-6.dsflm").string();
+  ASSERT_TRUE(WriteModelFile(last_path, HashedModel(small), {{"round", 6}},
+                             (dir / "missing.dsflm").string())
+                  .ok());
+  EXPECT_TRUE(ReadModelFile(last_path).ok());
+  size_t files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir)) {
+    files += !e.is_directory();
+  }
+  EXPECT_EQ(files, 2u);  // round-5 and round-6
   std::filesystem::remove_all(dir);
 }
 
