@@ -124,15 +124,13 @@ Status WriteModelFile(const std::string& path, const HashedModel& hashed,
   meta["sha256"] = hashed.sha256_hex();
   const std::string header = meta.dump();
   const uint64_t header_size = header.size();
-  return WriteAtomically(
-      path, 0644,
-      [&](int fd, const std::string& tmp) {
+  auto fill = [&](int fd, const std::string& tmp) {
     DSFL_RETURN_IF_ERROR(WriteAll(fd, kMagic, sizeof(kMagic), tmp));
     DSFL_RETURN_IF_ERROR(WriteAll(fd, &header_size, sizeof(header_size), tmp));
     DSFL_RETURN_IF_ERROR(WriteAll(fd, header.data(), header.size(), tmp));
-        return WriteAll(fd, model.values.data(), total_bytes, tmp);
-      },
-      recycle);
+    return WriteAll(fd, model.values.data(), total_bytes, tmp);
+  };
+  return WriteAtomically(path, 0644, fill, recycle);
 }
 
 StatusOr<ModelFile> ReadModelFile(const std::string& path) {

@@ -212,8 +212,8 @@ Status ModelStreamReceiver::CheckPlacement(uint64_t offset, size_t size,
   if (header_.wire_format == WireFormat::kBfloat16) {
     if (size * 2 != *float_bytes) {
       return absl::DataLossError(
-          absl::StrCat("bfloat16 chunk at byte offset ", offset, " has ",
-                       size, " bytes, expected ", *float_bytes / 2));
+          absl::StrCat("bfloat16 chunk at byte offset ", offset, " has ", size,
+                       " bytes, expected ", *float_bytes / 2));
     }
   } else if (size != *float_bytes) {
     return absl::DataLossError(absl::StrCat("chunk at byte offset ", offset,
@@ -259,17 +259,16 @@ Status ModelStreamReceiver::OnChunk(uint64_t offset,
 Status ModelStreamReceiver::Accept(uint64_t offset,
                                    absl::Span<const std::string_view> pieces) {
   uint64_t element = offset / sizeof(float);
-  DSFL_RETURN_IF_ERROR(
-      ForEachFloatRun(pieces, [&](const char* values, size_t count) {
-        const size_t bad = FindNonFinite(values, count);
-        if (bad != count) {
-          return absl::DataLossError(
-              absl::StrCat("non-finite value (NaN or Inf) in ",
-                           DescribeElement(element + bad)));
-        }
-        element += count;
-        return absl::OkStatus();
-      }));
+  DSFL_RETURN_IF_ERROR(ForEachFloatRun(pieces, [&](const char* values,
+                                                   size_t count) {
+    const size_t bad = FindNonFinite(values, count);
+    if (bad != count) {
+      return absl::DataLossError(absl::StrCat(
+          "non-finite value (NaN or Inf) in ", DescribeElement(element + bad)));
+    }
+    element += count;
+    return absl::OkStatus();
+  }));
   for (std::string_view piece : pieces) {
     hash_->Update(piece.data(), piece.size());
     next_offset_ += piece.size();

@@ -97,8 +97,7 @@ bool DecodeChunkPieces(const grpc::ByteBuffer& message, uint32_t field,
   uint64_t tag;
   uint64_t inner_size;
   if (!reader.Varint(&tag) || tag != ((field << 3) | kWireLength) ||
-      !reader.Varint(&inner_size) ||
-      inner_size != total - reader.position()) {
+      !reader.Varint(&inner_size) || inner_size != total - reader.position()) {
     return false;
   }
   chunk->offset = 0;

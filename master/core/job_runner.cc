@@ -205,14 +205,14 @@ Status JobRunner::WriteCheckpoint(uint32_t round,
       round > 2
           ? (dir / absl::StrFormat("round-%05d.dsflm", round - 2)).string()
           : std::string();
-  DSFL_RETURN_IF_ERROR(WriteModelFile(
-      path, model,
-      {{"job_id", spec_.job_id},
-       {"round", round},
-       {"standardization",
-        {{"mean", spec_.data.standardization.mean},
-         {"stddev", spec_.data.standardization.stddev}}}},
-      oldest));
+  DSFL_RETURN_IF_ERROR(
+      WriteModelFile(path, model,
+                     {{"job_id", spec_.job_id},
+                      {"round", round},
+                      {"standardization",
+                       {{"mean", spec_.data.standardization.mean},
+                        {"stddev", spec_.data.standardization.stddev}}}},
+                     oldest));
   if (!oldest.empty()) {
     std::error_code ignored;
     std::filesystem::remove(oldest, ignored);  // if it was not recycled

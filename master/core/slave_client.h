@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/types/span.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "common/cancellation.h"
 #include "common/flat_model.h"
 #include "common/model_stream.h"

@@ -74,9 +74,8 @@ class TrainReactor final
       UploadComplete();
       return;
     }
-    auto parsed =
-        ConsumeChunkOrParse(raw_request_, &chunk_, &scratch_, &upload_,
-                            &request_);
+    auto parsed = ConsumeChunkOrParse(raw_request_, &chunk_, &scratch_,
+                                      &upload_, &request_);
     Status status = !parsed.ok() ? parsed.status()
                     : *parsed    ? HandleRequest()
                                  : absl::OkStatus();
@@ -403,9 +402,8 @@ class EvaluateReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
       UploadComplete();
       return;
     }
-    auto parsed =
-        ConsumeChunkOrParse(raw_request_, &chunk_, &scratch_, &upload_,
-                            &request_);
+    auto parsed = ConsumeChunkOrParse(raw_request_, &chunk_, &scratch_,
+                                      &upload_, &request_);
     Status status = parsed.ok() && *parsed ? HandleRequest() : parsed.status();
     if (!status.ok()) {
       Finish(wire::ToGrpc(status));

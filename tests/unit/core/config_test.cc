@@ -218,9 +218,9 @@ TEST(ModelFileTest, RecyclesAnOldFileInPlace) {
 
   const std::string new_path = (dir / "round-3.dsflm").string();
   const FlatModel small = model_of(10, 2.0f);  // shorter than the old file
-  ASSERT_TRUE(WriteModelFile(new_path, HashedModel(small), {{"round", 3}},
-                             old_path)
-                  .ok());
+  ASSERT_TRUE(
+      WriteModelFile(new_path, HashedModel(small), {{"round", 3}}, old_path)
+          .ok());
   struct stat new_stat;
   ASSERT_EQ(::stat(new_path.c_str(), &new_stat), 0);
   EXPECT_EQ(new_stat.st_ino, old_stat.st_ino);
@@ -233,9 +233,9 @@ TEST(ModelFileTest, RecyclesAnOldFileInPlace) {
 
   // Longer than the recycled file, and a recycle path that does not exist.
   const std::string next_path = (dir / "round-5.dsflm").string();
-  ASSERT_TRUE(WriteModelFile(next_path, HashedModel(big), {{"round", 5}},
-                             new_path)
-                  .ok());
+  ASSERT_TRUE(
+      WriteModelFile(next_path, HashedModel(big), {{"round", 5}}, new_path)
+          .ok());
   read = ReadModelFile(next_path);
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->model.values, big.values);

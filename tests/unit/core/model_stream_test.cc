@@ -283,8 +283,7 @@ TEST(ModelStreamTest, ChunksInPiecesArriveBitForBitInEverySink) {
 
   const HashedModel rounded(ForWire(SmallModel(), WireFormat::kBfloat16));
   FlatModelSink widened(rounded.model().spec);
-  ASSERT_TRUE(
-      RoundTripInPieces(rounded, WireFormat::kBfloat16, &widened).ok());
+  ASSERT_TRUE(RoundTripInPieces(rounded, WireFormat::kBfloat16, &widened).ok());
   EXPECT_EQ(widened.Release().values, rounded.model().values);
 }
 
@@ -293,8 +292,7 @@ TEST(ModelStreamTest, ChunksInPiecesAreCheckedLikeWholeChunks) {
   bad.values[6000 + 5] = std::numeric_limits<float>::quiet_NaN();
   const HashedModel nan_model(std::move(bad));
   FlatModelSink in_place(nan_model.model().spec);
-  Status status =
-      RoundTripInPieces(nan_model, WireFormat::kFloat32, &in_place);
+  Status status = RoundTripInPieces(nan_model, WireFormat::kFloat32, &in_place);
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(status.message(), HasSubstr("tensor 'layer.bias' element 5"));
 

@@ -66,9 +66,12 @@ TEST(ModelWire, DecodesChunkPiecesWithoutCopyingTheData) {
     const std::string bytes =
         Flatten(EncodeChunk(kTrainResponseChunkField, offset, data));
     // Cut inside the envelope, at its end, and through the data.
-    for (std::vector<size_t> cuts :
-         {std::vector<size_t>{}, {1}, {3, 5, 9}, {13}, {14, 1000, 1001},
-          {2, 2999}}) {
+    for (std::vector<size_t> cuts : {std::vector<size_t>{},
+                                     {1},
+                                     {3, 5, 9},
+                                     {13},
+                                     {14, 1000, 1001},
+                                     {2, 2999}}) {
       const grpc::ByteBuffer message = Sliced(bytes, cuts);
       ASSERT_TRUE(DecodeChunkPieces(message, kTrainResponseChunkField, &chunk))
           << offset << " " << cuts.size();
@@ -101,25 +104,25 @@ TEST(ModelWire, LeavesEverythingElseToProtobufInPiecesToo) {
   EXPECT_FALSE(DecodeChunkPieces(Sliced(header.SerializeAsString(), {}),
                                  kRequestChunkField, &chunk));
   const std::string bytes = Flatten(EncodeChunk(kRequestChunkField, 8, "xy"));
-  EXPECT_FALSE(DecodeChunkPieces(Sliced(bytes, {}), kTrainResponseChunkField,
-                                 &chunk));
+  EXPECT_FALSE(
+      DecodeChunkPieces(Sliced(bytes, {}), kTrainResponseChunkField, &chunk));
   v1::TrainRequest empty_chunk;
   empty_chunk.mutable_chunk()->set_offset(8);
   EXPECT_FALSE(DecodeChunkPieces(Sliced(empty_chunk.SerializeAsString(), {}),
                                  kRequestChunkField, &chunk));
   EXPECT_FALSE(DecodeChunkPieces(Sliced(bytes.substr(0, bytes.size() - 1), {}),
                                  kRequestChunkField, &chunk));
-  EXPECT_FALSE(DecodeChunkPieces(Sliced(bytes + "z", {2}), kRequestChunkField,
-                                 &chunk));
+  EXPECT_FALSE(
+      DecodeChunkPieces(Sliced(bytes + "z", {2}), kRequestChunkField, &chunk));
   // Data before the offset: valid protobuf, but the data is not the tail.
   const std::string data_first = std::string("\x1a\x06") +  // field 3, 6 bytes
-                                 "\x12\x02xy" +              // data = "xy"
-                                 "\x08\x08";                 // offset = 8
+                                 "\x12\x02xy" +             // data = "xy"
+                                 "\x08\x08";                // offset = 8
   v1::TrainRequest parsed;
   ASSERT_TRUE(parsed.ParseFromString(data_first));
   EXPECT_EQ(parsed.chunk().offset(), 8u);
-  EXPECT_FALSE(DecodeChunkPieces(Sliced(data_first, {}), kRequestChunkField,
-                                 &chunk));
+  EXPECT_FALSE(
+      DecodeChunkPieces(Sliced(data_first, {}), kRequestChunkField, &chunk));
 }
 
 TEST(ModelWire, ContiguousJoinsSlicesIntoTheReusedBuffer) {
