@@ -411,6 +411,15 @@ TEST(Train, NonFiniteIsRefused) {
       Model({{"layers.0.weight", {1, 1}}, {"layers.0.bias", {1}}}, {NAN, 0}),
       data, nullptr, {});
   EXPECT_EQ(nan_model.status().code(), absl::StatusCode::kInvalidArgument);
+  auto inf_bias =
+      Train(logistic, TrainingPlan{},
+            Model({{"layers.0.weight", {1, 1}}, {"layers.0.bias", {1}}},
+                  {0, INFINITY}),
+            data, nullptr, {});
+  EXPECT_EQ(inf_bias.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      inf_bias.status().message(),
+      HasSubstr("model tensor 'layers.0.bias' element 0 is not finite"));
 
   TrainingPlan explode;
   explode.local_epochs = 3;
