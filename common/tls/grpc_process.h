@@ -27,9 +27,10 @@ void SelectBoundedGrpcReadPath();
 // NDEBUG, so every absl::Mutex (gRPC's locks are absl::Mutex) records lock
 // order in a process-wide graph behind a global spin lock, and aborts the
 // process on a lock-order inversion it merely suspects. Release builds of
-// Abseil skip this. Measured: a lock/unlock pair 52 -> 20 ns, and the
-// graph's spin lock was ~3% of all CPU in a federation round at
-// P = 10M, N = 8 (docs/performance.md).
+// Abseil skip this. Measured: 52 -> 20 ns per lock/unlock in a loop where
+// half the mutexes are created and destroyed around it, and the graph's
+// spin lock was ~3% of all CPU in a federation round at P = 10M, N = 8
+// (docs/performance.md).
 void UseReleaseModeMutexes();
 
 }  // namespace dsfl::tls
