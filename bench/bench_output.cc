@@ -1,6 +1,8 @@
 #include "bench/bench_output.h"
 
+#include <atomic>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -19,10 +21,20 @@ std::string FormatBenchLine(const BenchRecord& record) {
   return j.dump();
 }
 
+namespace {
+std::atomic<bool> stdout_failed{false};
+}  // namespace
+
 void EmitBenchLine(const BenchRecord& record) {
-  std::printf("%s\n", FormatBenchLine(record).c_str());
-  std::fflush(stdout);
+  if (std::printf("%s\n", FormatBenchLine(record).c_str()) < 0 ||
+      std::fflush(stdout) != 0) {
+    stdout_failed = true;
+  }
 }
+
+void KeepRunningWithoutStdout() { std::signal(SIGPIPE, SIG_IGN); }
+
+bool StdoutFailed() { return stdout_failed; }
 
 StatusOr<BenchRecord> ParseBenchLine(const std::string& line) {
   nlohmann::json j = nlohmann::json::parse(line, nullptr, false);

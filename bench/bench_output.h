@@ -36,8 +36,19 @@ struct BenchRecord {
 // One line of JSON (no trailing newline).
 std::string FormatBenchLine(const BenchRecord& record);
 
-// Prints FormatBenchLine + '\n' to stdout and flushes.
+// Prints FormatBenchLine + '\n' to stdout and flushes. A failed write
+// (stdout closed, disk full) is remembered: StdoutFailed().
 void EmitBenchLine(const BenchRecord& record);
+
+// For benchmarks that run child processes (slaves, Python): call first in
+// main(). A closed stdout (`... | head -1`) then makes writes fail instead
+// of killing the process with SIGPIPE before it stops its children, which
+// would leave them running.
+void KeepRunningWithoutStdout();
+
+// True once an EmitBenchLine could not write: exit non-zero, the output is
+// incomplete.
+bool StdoutFailed();
 
 // Parses and checks one line: an object with string "bench" and "unit",
 // integer "params" and "nodes" >= 0, a finite number "value" and, if

@@ -23,6 +23,7 @@
 #include "bench/federation.h"
 
 int main(int argc, char** argv) {
+  dsfl::bench::KeepRunningWithoutStdout();  // it runs slaves
   CLI::App app{"dsfl-bench-federation: master RSS and round seconds"};
   dsfl::bench::FederationOptions options;
   options.bin_dir = dsfl::ExecutableDir();
@@ -92,5 +93,5 @@ int main(int argc, char** argv) {
                                {"rounds", rounds},
                                {"chunk_bytes", options.chunk_bytes},
                                {"wire_format", options.wire_format}}});
-  return 0;
+  return dsfl::bench::StdoutFailed() ? 1 : 0;
 }

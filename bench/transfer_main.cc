@@ -131,6 +131,7 @@ Status Measure(BenchFederation* federation, int64_t params, int repeat,
 }  // namespace dsfl::bench
 
 int main(int argc, char** argv) {
+  dsfl::bench::KeepRunningWithoutStdout();  // it runs slaves
   CLI::App app{"dsfl-bench-transfer: model bytes/s over mutual TLS"};
   std::vector<int64_t> params{10000000, 50000000};
   int repeat = 5;
@@ -166,5 +167,5 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  return 0;
+  return dsfl::bench::StdoutFailed() ? 1 : 0;
 }

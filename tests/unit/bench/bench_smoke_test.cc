@@ -1,9 +1,15 @@
 // Runs each bench/ program the way `scripts/bench.sh --quick` does (tiny
 // models, real processes) and checks that every line of its output is a
 // valid benchmark record with the expected names. No speed is checked.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -121,6 +127,66 @@ TEST(BenchSmoke, TransferPrintsThreeDirections) {
       &status);
   ASSERT_EQ(status, 0) << Joined(lines);
   EXPECT_EQ(Records(lines).count("transfer"), 3u) << Joined(lines);
+}
+
+// Pids of this process's children (after PR_SET_CHILD_SUBREAPER: also the
+// orphans of its descendants).
+std::vector<pid_t> Children() {
+  std::vector<pid_t> pids;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // pid (comm) state ppid ...: comm may hold spaces, so parse after ')'.
+    std::istringstream rest(line.substr(line.rfind(')') + 1));
+    std::string state;
+    pid_t ppid = 0;
+    if (rest >> state >> ppid && ppid == ::getpid()) {
+      pids.push_back(std::stoi(name));
+    }
+  }
+  return pids;
+}
+
+// `dsfl-bench-transfer | head -1`: the reader goes away while the benchmark
+// still runs its slave. The benchmark must stop its slave and exit with an
+// error, not die of SIGPIPE and leave the slave running.
+TEST(BenchSmoke, AClosedStdoutStopsTheSlavesInsteadOfOrphaningThem) {
+  ASSERT_EQ(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);  // orphans come to us
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
+  ::close(out[0]);  // nobody reads: every write to stdout fails
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null",
+                                   O_WRONLY, 0);
+  const std::string program = Bin("dsfl-bench-transfer");
+  std::vector<std::string> args = {program, "--params", "100000", "--repeat",
+                                   "1"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(),
+                          environ),
+            0);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  if (WIFEXITED(status)) {
+    EXPECT_NE(WEXITSTATUS(status), 0);  // its output was lost
+  }
+  const std::vector<pid_t> orphans = Children();
+  EXPECT_TRUE(orphans.empty()) << orphans.size() << " orphaned slave(s)";
+  for (pid_t orphan : orphans) {
+    ::kill(orphan, SIGKILL);
+    ::waitpid(orphan, nullptr, 0);
+  }
 }
 
 TEST(BenchSmoke, TrainPrintsBothModels) {
