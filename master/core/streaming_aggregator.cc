@@ -67,15 +67,8 @@ StreamingAggregator::StreamingAggregator(const ModelSpec& spec,
 
 void StreamingAggregator::Fold(uint64_t first_element, const char* values,
                                size_t count, float weight) {
-  Region& region = regions_[first_element / elements_per_region_];
-  std::lock_guard<std::mutex> lock(region.mu);
-  if (region.written) {
-    Axpy<true>(accumulator_.data() + first_element, values, count, weight);
-  } else {
-    Axpy<false>(accumulator_.data() + first_element, values, count, weight);
-    region.written = true;
-  }
-  region.weight += weight;
+  const std::string_view piece(values, count * sizeof(float));
+  Fold(first_element, absl::MakeConstSpan(&piece, 1), weight);
 }
 
 void StreamingAggregator::Fold(uint64_t first_element,

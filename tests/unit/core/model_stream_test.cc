@@ -296,7 +296,7 @@ TEST(ModelStreamTest, ChunksInPiecesAreCheckedLikeWholeChunks) {
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(status.message(), HasSubstr("tensor 'layer.bias' element 5"));
 
-  // A misplaced or short chunk never reaches the sink's storage.
+  // A misplaced or short chunk is refused before it is checked or counted.
   const FlatModel model = SmallModel();
   StreamHeader header = MakeStreamHeader(model, 4096);
   auto receiver = ModelStreamReceiver::Start(header, &model.spec);

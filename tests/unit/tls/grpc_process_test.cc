@@ -68,7 +68,7 @@ TEST(SelectBoundedGrpcReadPathTest, AnExplicitSettingWins) {
 TEST(PrepareProcessForGrpcTest, MutexesLockedInBothOrdersDoNotAbort) {
   ExperimentsVariable variable;
   PrepareProcessForGrpc();
-  EXPECT_EQ(variable.Get().find("-tcp_read_chunks") != std::string::npos, true);
+  EXPECT_NE(variable.Get().find("-tcp_read_chunks"), std::string::npos);
   absl::Mutex first;
   absl::Mutex second;
   {
