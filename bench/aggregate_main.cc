@@ -8,7 +8,8 @@
 // variant reads the same buffers in the same order). Each variant runs
 // --repeat times, interleaved, and the best run counts (least disturbed by
 // other processes). A third line, `aggregate_validated`, is the whole
-// receive path per chunk: offset/size checks, finiteness, SHA-256 and fold.
+// receive path per chunk: offset/size checks, finiteness, digest (ModelDigest)
+// and fold.
 //
 // Usage: dsfl-bench-aggregate [--params 1000000,10000000] [--nodes 2,8]
 //                             [--repeat 3] [--chunk-bytes 1048576]
@@ -23,6 +24,7 @@
 #include "bench/axpy.h"
 #include "bench/bench_output.h"
 #include "common/model_stream.h"
+#include "common/tree_digest.h"
 #include "master/core/streaming_aggregator.h"
 
 namespace dsfl::bench {
@@ -86,8 +88,7 @@ void Measure(int64_t params, int64_t nodes, int repeat, uint32_t chunk_bytes) {
   FlatModel global{spec, std::vector<float>(static_cast<size_t>(params), 0.f)};
   std::vector<Sha256Digest> digests;
   for (const auto& s : b.sources) {
-    digests.push_back(Sha256::Of(std::string_view(
-        reinterpret_cast<const char*>(s.data()), s.size() * sizeof(float))));
+    digests.push_back(TreeDigest::Of(s.data(), s.size() * sizeof(float)));
   }
   double best_axpy = 1e300, best_agg = 1e300, best_validated = 1e300;
   for (int r = 0; r < repeat; ++r) {
@@ -126,7 +127,7 @@ void Measure(int64_t params, int64_t nodes, int repeat, uint32_t chunk_bytes) {
         StreamHeader h;
         h.spec = spec;
         h.total_bytes = static_cast<uint64_t>(params) * sizeof(float);
-        h.sha256 = digests[static_cast<size_t>(u) % digests.size()];
+        h.digest = digests[static_cast<size_t>(u) % digests.size()];
         h.chunk_bytes = chunk_bytes;
         receivers.push_back(*ModelStreamReceiver::Start(h, &spec));
         sinks.push_back(std::make_unique<master::StreamingAggregator::NodeSink>(

@@ -117,10 +117,10 @@ StatusOr<nlohmann::json> AdminClient::Post(const std::string& path,
 }
 
 StatusOr<std::string> AdminClient::Download(const std::string& path,
-                                            std::string* sha256) {
+                                            std::string* digest) {
   DSFL_ASSIGN_OR_RETURN(httplib::Result result,
                         impl_->Check(impl_->client->Get(path.c_str())));
-  *sha256 = result->get_header_value("X-Model-Sha256");
+  *digest = result->get_header_value("X-Model-Digest");
   return std::move(result->body);
 }
 

@@ -35,9 +35,8 @@ class AdminClient {
   StatusOr<nlohmann::json> Get(const std::string& path);
   StatusOr<nlohmann::json> Post(const std::string& path,
                                 const nlohmann::json& body);
-  // Raw body (e.g. a model file) and the response's X-Model-Sha256.
-  StatusOr<std::string> Download(const std::string& path,
-                                 std::string* sha256);
+  // Raw body (e.g. a model file) and the response's X-Model-Digest.
+  StatusOr<std::string> Download(const std::string& path, std::string* digest);
 
  private:
   struct Impl;

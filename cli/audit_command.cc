@@ -1,6 +1,6 @@
-// dsfl audit verify|show|prove|verify-proof: the auditor's offline tools
-// for node audit logs (docs/audit.md). Flag parsing only; the work is in
-// common/audit/auditor_commands.h.
+// dsfl audit verify|show|prove|verify-proof|model-digest: the auditor's
+// offline tools for node audit logs and model files (docs/audit.md). Flag
+// parsing only; the work is in common/audit/auditor_commands.h.
 #include <iostream>
 #include <memory>
 
@@ -90,6 +90,18 @@ void AddAuditCommands(CLI::App* app, CommandContext* context) {
   verify_proof->callback([proof_args, context] {
     context->exit_code =
         audit::RunAuditVerifyProof(*proof_args, std::cout, std::cerr);
+  });
+
+  auto digest_files = std::make_shared<std::vector<std::string>>();
+  CLI::App* model_digest = audit->add_subcommand(
+      "model-digest",
+      "print the model digest that audit records name (*_digest) of model "
+      "files or raw float32 payloads, like sha256sum (exit 0 ok, 1 a model "
+      "file does not match its metadata, 2 unreadable)");
+  model_digest->add_option("FILE", *digest_files, "model file(s)")->required();
+  model_digest->callback([digest_files, context] {
+    context->exit_code =
+        audit::RunAuditModelDigest(*digest_files, std::cout, std::cerr);
   });
 }
 

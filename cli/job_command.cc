@@ -164,9 +164,9 @@ void PrintStatus(const nlohmann::json& job) {
       }
     }
   }
-  if (!job["model_sha256"].get<std::string>().empty()) {
-    std::printf("model sha256 %s\n",
-                job["model_sha256"].get<std::string>().c_str());
+  if (!job["model_digest"].get<std::string>().empty()) {
+    std::printf("model digest %s\n",
+                job["model_digest"].get<std::string>().c_str());
   }
 }
 
@@ -244,25 +244,25 @@ int Cancel(const JobOptions& options) {
 int Download(const JobOptions& options) {
   auto client = Connect(options);
   if (!client.ok()) return Fail("job download", client.status());
-  std::string sha256;
-  auto body = (*client)->Download("/v1/jobs/" + options.id + "/model", &sha256);
+  std::string digest;
+  auto body = (*client)->Download("/v1/jobs/" + options.id + "/model", &digest);
   if (!body.ok()) return Fail("job download", body.status());
   Status written = WriteFileAtomically(options.output, *body);
   if (!written.ok()) return Fail("job download", written);
   // Check what arrived: the file's own digest and the one the master holds.
   auto model = ReadModelFile(options.output);
   if (!model.ok()) return Fail("job download", model.status());
-  if (ModelDigestHex(model->model) != sha256) {
+  if (ModelDigestHex(model->model) != digest) {
     return Fail("job download",
                 absl::DataLossError("downloaded model does not match the "
-                                    "master's SHA-256"));
+                                    "master's model digest"));
   }
   if (options.json) {
-    std::cout << nlohmann::json({{"path", options.output}, {"sha256", sha256}})
-                     .dump()
-              << "\n";
+    std::cout
+        << nlohmann::json({{"path", options.output}, {"digest", digest}}).dump()
+        << "\n";
   } else {
-    std::cout << options.output << " (sha256 " << sha256 << ")\n";
+    std::cout << options.output << " (model digest " << digest << ")\n";
   }
   return 0;
 }

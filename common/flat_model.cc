@@ -1,11 +1,14 @@
 #include "common/flat_model.h"
 
+#include <algorithm>
 #include <limits>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/sha256.h"
+#include "common/tree_digest.h"
 
 namespace dsfl {
 namespace {
@@ -109,9 +112,12 @@ Status ModelSpec::CheckSameAs(const ModelSpec& other) const {
 }
 
 Sha256Digest ModelDigest(const FlatModel& model) {
-  Sha256 hash;
-  hash.Update(model.values.data(), model.values.size() * sizeof(float));
-  return hash.Finish();
+  // At most four threads, so that one digest does not take over a big
+  // machine that is doing other work.
+  const int threads =
+      static_cast<int>(std::min(4u, std::thread::hardware_concurrency()));
+  return TreeDigest::Of(model.values.data(),
+                        model.values.size() * sizeof(float), threads);
 }
 
 std::string ModelDigestHex(const FlatModel& model) {
@@ -121,9 +127,9 @@ std::string ModelDigestHex(const FlatModel& model) {
 HashedModel::HashedModel() : HashedModel(FlatModel()) {}
 
 HashedModel::HashedModel(FlatModel model)
-    : model_(std::move(model)), sha256_(ModelDigest(model_)) {}
+    : model_(std::move(model)), digest_(ModelDigest(model_)) {}
 
-HashedModel::HashedModel(FlatModel model, const Sha256Digest& sha256)
-    : model_(std::move(model)), sha256_(sha256) {}
+HashedModel::HashedModel(FlatModel model, const Sha256Digest& digest)
+    : model_(std::move(model)), digest_(digest) {}
 
 }  // namespace dsfl

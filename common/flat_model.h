@@ -61,8 +61,10 @@ struct FlatModel {
   std::vector<float> values;  // size == spec.total_numel()
 };
 
-// SHA-256 of the model's raw little-endian float32 bytes: the digest that
-// the wire header, checkpoints and logs use for a model.
+// The TreeDigest (common/tree_digest.h: RFC 9162 Merkle tree hash over
+// SHA-256 of 64 KiB leaves) of the model's raw little-endian float32 bytes:
+// the digest that the wire header, checkpoints and logs use for a model.
+// Large models are hashed on up to four threads (joined before it returns).
 Sha256Digest ModelDigest(const FlatModel& model);
 // The same in lower-case hex.
 std::string ModelDigestHex(const FlatModel& model);
@@ -78,11 +80,11 @@ class HashedModel {
  public:
   // An empty model (and the digest of no bytes).
   HashedModel();
-  // Hashes `model` (one SHA-256 pass over its payload).
+  // Hashes `model` (ModelDigest).
   explicit HashedModel(FlatModel model);
-  // Takes `sha256` as the ModelDigest of `model`: the caller has computed or
+  // Takes `digest` as the ModelDigest of `model`: the caller has computed or
   // verified it over exactly these bytes (e.g. ModelStreamReceiver::Finish).
-  HashedModel(FlatModel model, const Sha256Digest& sha256);
+  HashedModel(FlatModel model, const Sha256Digest& digest);
   // Move-only, so that a model-sized copy is always spelled out.
   HashedModel(HashedModel&&) = default;
   HashedModel& operator=(HashedModel&&) = default;
@@ -90,14 +92,14 @@ class HashedModel {
   HashedModel& operator=(const HashedModel&) = delete;
 
   const FlatModel& model() const { return model_; }
-  const Sha256Digest& sha256() const { return sha256_; }
-  std::string sha256_hex() const { return ToHex(sha256_); }
+  const Sha256Digest& digest() const { return digest_; }
+  std::string digest_hex() const { return ToHex(digest_); }
   // Gives up the model, e.g. to train from it without a copy.
   FlatModel Release() && { return std::move(model_); }
 
  private:
   FlatModel model_;
-  Sha256Digest sha256_;
+  Sha256Digest digest_;
 };
 
 }  // namespace dsfl

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/sha256.h"
+#include "common/tree_digest.h"
 
 namespace dsfl {
 namespace {
@@ -121,7 +122,8 @@ Status WriteModelFile(const std::string& path, const HashedModel& hashed,
   const uint64_t total_bytes = model.values.size() * sizeof(float);
   meta["tensors"] = tensors;
   meta["total_bytes"] = total_bytes;
-  meta["sha256"] = hashed.sha256_hex();
+  meta["digest"] = hashed.digest_hex();
+  meta["digest_algorithm"] = kTreeDigestAlgorithm;
   const std::string header = meta.dump();
   const uint64_t header_size = header.size();
   auto fill = [&](int fd, const std::string& tmp) {
@@ -151,8 +153,12 @@ StatusOr<ModelFile> ReadModelFile(const std::string& path) {
     return absl::DataLossError(absl::StrCat(path, ": truncated metadata"));
   }
   ModelFile file;
+  std::string algorithm;
+  std::string recorded_digest;
   try {
     file.metadata = nlohmann::json::parse(header);
+    algorithm = file.metadata.value("digest_algorithm", "");
+    recorded_digest = file.metadata.value("digest", "");
     std::vector<TensorSpec> tensors;
     for (const auto& t : file.metadata.at("tensors")) {
       TensorSpec spec;
@@ -172,10 +178,15 @@ StatusOr<ModelFile> ReadModelFile(const std::string& path) {
   if (!in.read(reinterpret_cast<char*>(file.model.values.data()), bytes)) {
     return absl::DataLossError(absl::StrCat(path, ": truncated payload"));
   }
+  if (algorithm != kTreeDigestAlgorithm) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": metadata digest_algorithm \"", algorithm,
+                     "\", expected \"", kTreeDigestAlgorithm, "\""));
+  }
   const std::string digest = ModelDigestHex(file.model);
-  if (digest != file.metadata.value("sha256", "")) {
-    return absl::DataLossError(absl::StrCat(
-        path, ": payload SHA-256 ", digest, " differs from the metadata's"));
+  if (digest != recorded_digest) {
+    return absl::DataLossError(absl::StrCat(path, ": payload digest ", digest,
+                                            " differs from the metadata's"));
   }
   return file;
 }

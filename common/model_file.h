@@ -2,15 +2,16 @@
 //
 // Layout: the 8-byte magic "DSFLMDL1", a little-endian uint64 length, that
 // many bytes of JSON metadata ({"tensors":[{"name","shape","dtype"}],
-// "sha256", "total_bytes", plus the caller's fields such as job and round}),
+// "digest" (ModelDigest, hex), "digest_algorithm" (kTreeDigestAlgorithm),
+// "total_bytes", plus the caller's fields such as job and round}),
 // then the raw float32 payload. Writes stream straight from the model's
 // buffer (no second in-memory copy), fsync, and rename into place, so a
 // crash leaves either the old file or the new one, never half of one.
 //
 // Errors: Internal/NotFound for I/O failures (naming the path), DataLoss for
-// truncated files, bad magic, or a payload whose SHA-256 differs from the
-// metadata's. Thread-compatibility: independent calls may run concurrently
-// on different paths.
+// truncated files, bad magic, a digest algorithm other than ours, or a
+// payload whose digest differs from the metadata's. Thread-compatibility:
+// independent calls may run concurrently on different paths.
 #ifndef DSFL_COMMON_MODEL_FILE_H_
 #define DSFL_COMMON_MODEL_FILE_H_
 

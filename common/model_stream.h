@@ -2,8 +2,8 @@
 // wire codec (docs/protocol.md).
 //
 // Sender: MakeStreamHeader() describes a payload (tensor specs, byte size,
-// SHA-256 of the whole payload, chunk grid); ChunkCursor walks the payload in
-// grid-aligned chunks as views (no copies).
+// ModelDigest of the whole payload, chunk grid); ChunkCursor walks the payload
+// in grid-aligned chunks as views (no copies).
 //
 // Receiver: ModelStreamReceiver checks the header (valid spec, size
 // consistent with the spec, optional expected spec, size limit, chunk grid)
@@ -11,7 +11,7 @@
 // next grid cell, and every value must be finite. Valid chunks go to a
 // ChunkSink with their float offset; Finish() checks that the payload is
 // complete and its digest matches the header (so after an OK Finish(),
-// header().sha256 is the verified digest of what the sink received). Sizes
+// header().digest is the verified digest of what the sink received). Sizes
 // are 64-bit throughout: there is no 2 GiB or 4 GiB limit.
 //
 // Errors: InvalidArgument for header problems and shape mismatches (naming
@@ -35,6 +35,7 @@
 #include "common/flat_model.h"
 #include "common/sha256.h"
 #include "common/status.h"
+#include "common/tree_digest.h"
 
 namespace dsfl {
 
@@ -54,7 +55,7 @@ FlatModel ForWire(FlatModel model, WireFormat format);
 struct StreamHeader {
   ModelSpec spec;
   uint64_t total_bytes = 0;  // of the float32 payload
-  Sha256Digest sha256{};     // of the float32 payload
+  Sha256Digest digest{};     // ModelDigest of the float32 payload
   uint32_t chunk_bytes = kDefaultChunkBytes;
   WireFormat wire_format = WireFormat::kFloat32;
 };
@@ -63,7 +64,7 @@ struct StreamHeader {
 StreamHeader MakeStreamHeader(const HashedModel& model,
                               uint32_t chunk_bytes = kDefaultChunkBytes,
                               WireFormat format = WireFormat::kFloat32);
-// The same for a bare model: hashes its payload (one SHA-256 pass).
+// The same for a bare model: hashes its payload (ModelDigest).
 StreamHeader MakeStreamHeader(const FlatModel& model,
                               uint32_t chunk_bytes = kDefaultChunkBytes);
 
@@ -202,7 +203,7 @@ class ModelStreamReceiver {
   std::string DescribeElement(uint64_t element) const;
 
   StreamHeader header_;
-  std::unique_ptr<Sha256> hash_;
+  std::unique_ptr<TreeDigest> hash_;
   uint64_t next_offset_ = 0;
   std::vector<uint64_t> tensor_starts_;  // element offsets per tensor
   std::vector<float> widened_;  // the current bfloat16 chunk as float32

@@ -49,10 +49,13 @@ void ConsoleProgress::OnNodeDone(uint32_t round, const NodeOutcome& node) {
 void ConsoleProgress::OnRoundDone(const RoundReport& r) {
   std::lock_guard<std::mutex> lock(mu_);
   if (json_) {
-    nlohmann::json j = {{"event", "round"},         {"round", r.round},
-                        {"rounds", r.rounds},       {"selected", r.selected},
-                        {"completed", r.completed}, {"seconds", r.seconds},
-                        {"model_sha256", r.model_sha256}};
+    nlohmann::json j = {{"event", "round"},
+                        {"round", r.round},
+                        {"rounds", r.rounds},
+                        {"selected", r.selected},
+                        {"completed", r.completed},
+                        {"seconds", r.seconds},
+                        {"model_digest", r.model_digest}};
     if (r.evaluation) {
       j["loss"] = r.evaluation->loss;
       if (r.evaluation->c_index) j["c_index"] = *r.evaluation->c_index;
@@ -73,7 +76,7 @@ void ConsoleProgress::PrintResult(const JobResult& result) {
   if (json_) {
     nlohmann::json j = {{"event", "done"},
                         {"model", result.model_path},
-                        {"model_sha256", result.model_sha256}};
+                        {"model_digest", result.model_digest}};
     if (result.final_evaluation) {
       j["held_out_examples"] = result.final_evaluation->num_examples;
       j["loss"] = result.final_evaluation->loss;
@@ -89,11 +92,11 @@ void ConsoleProgress::PrintResult(const JobResult& result) {
                    static_cast<long long>(result.final_evaluation->num_examples),
                    MetricText(*result.final_evaluation).c_str());
     }
-    if (result.model_sha256.empty()) {
+    if (result.model_digest.empty()) {
       std::fprintf(out_, "report: %s\n", result.model_path.c_str());
     } else {
-      std::fprintf(out_, "model: %s\nsha256: %s\n",
-                   result.model_path.c_str(), result.model_sha256.c_str());
+      std::fprintf(out_, "model: %s\ndigest: %s\n", result.model_path.c_str(),
+                   result.model_digest.c_str());
     }
   }
   std::fflush(out_);

@@ -37,7 +37,7 @@ void ToProto(const StreamHeader& in, v1::ModelHeader* out) {
     spec->set_dtype(v1::DTYPE_FLOAT32);
   }
   out->set_total_bytes(in.total_bytes);
-  out->set_sha256(in.sha256.data(), in.sha256.size());
+  out->set_digest(in.digest.data(), in.digest.size());
   out->set_chunk_bytes(in.chunk_bytes);
   out->set_wire_format(in.wire_format == WireFormat::kBfloat16
                            ? v1::WIRE_FORMAT_BFLOAT16
@@ -58,14 +58,15 @@ StatusOr<StreamHeader> FromProto(const v1::ModelHeader& in) {
     spec.shape.assign(t.shape().begin(), t.shape().end());
     tensors.push_back(std::move(spec));
   }
-  if (in.sha256().size() != 32) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "model header: sha256 has ", in.sha256().size(), " bytes, expected 32"));
+  if (in.digest().size() != 32) {
+    return absl::InvalidArgumentError(absl::StrCat("model header: digest has ",
+                                                   in.digest().size(),
+                                                   " bytes, expected 32"));
   }
   StreamHeader header;
   header.spec = ModelSpec(std::move(tensors));
   header.total_bytes = in.total_bytes();
-  std::copy(in.sha256().begin(), in.sha256().end(), header.sha256.begin());
+  std::copy(in.digest().begin(), in.digest().end(), header.digest.begin());
   header.chunk_bytes = in.chunk_bytes();
   switch (in.wire_format()) {
     case v1::WIRE_FORMAT_FLOAT32:

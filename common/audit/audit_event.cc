@@ -26,7 +26,8 @@ bool IsCount(const nlohmann::json& v) {
 // Checks the conventional type of a details field by its name; an empty
 // string when fine, else what was expected.
 std::string ExpectedType(const std::string& name, const nlohmann::json& v) {
-  if (absl::EndsWith(name, "_sha256") || name == "root") {
+  if (absl::EndsWith(name, "_sha256") || absl::EndsWith(name, "_digest") ||
+      name == "root") {
     return IsHex64(v) ? "" : "64 lowercase hex characters";
   }
   static const char* const kCounts[] = {
@@ -136,7 +137,7 @@ const std::vector<EventSpec>& EventCatalogue() {
        true,
        true,
        {"outcome"},
-       {"model_received_sha256", "update_sent_sha256", "examples", "privacy",
+       {"model_received_digest", "update_sent_digest", "examples", "privacy",
         "error"},
        "a training round: model received, update sent, privacy settings"},
       {events::kEvaluationParticipation,
@@ -144,7 +145,7 @@ const std::vector<EventSpec>& EventCatalogue() {
        true,
        true,
        {"outcome"},
-       {"model_sha256", "examples", "error"},
+       {"model_digest", "examples", "error"},
        "a federated evaluation of a global model"},
       {events::kAnalyticsQuery,
        "slave",
@@ -180,8 +181,7 @@ const std::vector<EventSpec>& EventCatalogue() {
        true,
        false,
        {"result"},
-       {"binding", "method_id", "reason", "message", "peer_sha256",
-        "endpoint"},
+       {"binding", "method_id", "reason", "message", "peer_sha256", "endpoint"},
        "a slave's TLS certificate was checked against its DID"},
       {events::kAuthorizeAnswer,
        "master",
@@ -208,7 +208,7 @@ const std::vector<EventSpec>& EventCatalogue() {
        "master",
        true,
        true,
-       {"participants", "dropouts", "global_model_sha256"},
+       {"participants", "dropouts", "global_model_digest"},
        {"examples", "metrics"},
        "a FedAvg round completed"},
       {events::kRoundFailed,
@@ -222,7 +222,7 @@ const std::vector<EventSpec>& EventCatalogue() {
        "master",
        true,
        false,
-       {"model_sha256"},
+       {"model_digest"},
        {"rounds", "path", "metrics"},
        "the final model of a job"},
       {events::kJobCancelled,

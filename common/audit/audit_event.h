@@ -7,7 +7,10 @@
 // only digests, counts, column names, settings and reasons.
 //
 // Catalogue (R = required details field, o = optional; `job`/`round` are
-// the record's correlation fields, required where marked):
+// the record's correlation fields, required where marked). Fields named
+// *_sha256 are SHA-256 of what they name; *_digest fields are model
+// digests (ModelDigest: RFC 9162 Merkle tree hash over SHA-256 of the
+// float32 payload's 64 KiB leaves, common/tree_digest.h):
 //
 // Both roles
 //   node.start           R role ("master"|"slave"), R config_sha256,
@@ -50,10 +53,10 @@
 //   statistics.released  subject = dataset id; job. R columns, R rows,
 //                        o kind (e.g. "mean_var")  -- aggregates leaving
 //   round.participation  job, round. R outcome ("sent"|"refused"|"failed"),
-//                        o model_received_sha256, o update_sent_sha256,
+//                        o model_received_digest, o update_sent_digest,
 //                        o examples, o privacy (object: e.g. dp noise
 //                        multiplier, clip, epsilon spent, secagg), o error
-//   evaluation.participation  job, round. R outcome, o model_sha256,
+//   evaluation.participation  job, round. R outcome, o model_digest,
 //                        o examples, o error
 //   analytics.query      subject = dataset (the data source); job. One
 //                        exact survival-analytics query (slave/analytics):
@@ -96,9 +99,9 @@
 //                        "connect"|"tls"|"authorize"), o message, o node,
 //                        o dataset
 //   round.completed      job, round. R participants, R dropouts,
-//                        R global_model_sha256, o examples, o metrics
+//                        R global_model_digest, o examples, o metrics
 //   round.failed         job, round. R reason, o participants, o dropouts
-//   model.final          job. R model_sha256, o rounds, o path, o metrics
+//   model.final          job. R model_digest, o rounds, o path, o metrics
 //   job.cancelled        job. R reason
 //   job.failed           job. R error
 //   analysis.round       job, round (the query round, from 1). One query

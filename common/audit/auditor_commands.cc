@@ -1,7 +1,9 @@
 #include "common/audit/auditor_commands.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -12,6 +14,8 @@
 #include "common/audit/record.h"
 #include "common/audit/timeline.h"
 #include "common/audit/verifier.h"
+#include "common/model_file.h"
+#include "common/tree_digest.h"
 
 namespace dsfl::audit {
 namespace {
@@ -293,6 +297,47 @@ int RunAuditVerifyProof(const VerifyProofCommandArgs& args, std::ostream& out,
                               "--key)")
       << "\n";
   return kValid;
+}
+
+int RunAuditModelDigest(const std::vector<std::string>& files,
+                        std::ostream& out, std::ostream& err) {
+  int exit_code = 0;
+  for (const std::string& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      err << path << ": cannot be read\n";
+      exit_code = 2;
+      continue;
+    }
+    char magic[8] = {};
+    in.read(magic, sizeof(magic));
+    if (in.gcount() == sizeof(magic) &&
+        std::string_view(magic, sizeof(magic)) == "DSFLMDL1") {
+      auto file = ReadModelFile(path);  // checks the payload's digest
+      if (!file.ok()) {
+        err << file.status().message() << "\n";
+        exit_code = std::max(exit_code, 1);
+        continue;
+      }
+      out << ModelDigestHex(file->model) << "  " << path << "\n";
+      continue;
+    }
+    in.clear();
+    in.seekg(0);
+    TreeDigest digest;
+    std::vector<char> buffer(1 << 20);
+    while (in) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      digest.Update(buffer.data(), static_cast<size_t>(in.gcount()));
+    }
+    if (in.bad()) {
+      err << path << ": read error\n";
+      exit_code = 2;
+      continue;
+    }
+    out << ToHex(digest.Finish()) << "  " << path << "\n";
+  }
+  return exit_code;
 }
 
 }  // namespace dsfl::audit

@@ -61,6 +61,15 @@ struct VerifyProofCommandArgs {
 int RunAuditVerifyProof(const VerifyProofCommandArgs& args, std::ostream& out,
                         std::ostream& err);
 
+// `dsfl audit model-digest FILE...`: prints "DIGEST  FILE" per file, the
+// ModelDigest (common/tree_digest.h) that audit records' *_digest fields
+// hold. A dsfl model file (checkpoint, final model) is read and its payload
+// checked against its own metadata first; any other file is hashed as a
+// raw float32 payload. Exit 0 when every file was hashed, 1 when a model
+// file's payload does not match its metadata, 2 for unreadable files.
+int RunAuditModelDigest(const std::vector<std::string>& files,
+                        std::ostream& out, std::ostream& err);
+
 }  // namespace dsfl::audit
 
 #endif  // DSFL_COMMON_AUDIT_AUDITOR_COMMANDS_H_

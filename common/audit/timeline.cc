@@ -27,6 +27,7 @@ std::string DetailsText(const Json& details) {
     if (v.is_string()) {
       const std::string& s = v.get_ref<const std::string&>();
       const bool is_hash = absl::EndsWith(item.key(), "_sha256") ||
+                           absl::EndsWith(item.key(), "_digest") ||
                            item.key() == "root" || item.key() == "public_key";
       text = is_hash ? Short(s) : s;
       if (text.find(' ') != std::string::npos) text = Json(text).dump();

@@ -41,13 +41,11 @@ nlohmann::json RoundReportJson(const RoundReport& r) {
                      {"loss_after", n.train.loss_after},
                      {"train_seconds", n.train.train_seconds}});
   }
-  nlohmann::json entry = {{"round", r.round},
-                          {"rounds", r.rounds},
-                          {"selected", r.selected},
-                          {"completed", r.completed},
-                          {"seconds", r.seconds},
-                          {"model_sha256", r.model_sha256},
-                          {"nodes", nodes}};
+  nlohmann::json entry = {
+      {"round", r.round},       {"rounds", r.rounds},
+      {"selected", r.selected}, {"completed", r.completed},
+      {"seconds", r.seconds},   {"model_digest", r.model_digest},
+      {"nodes", nodes}};
   if (r.evaluation) entry["evaluation"] = EvalJson(*r.evaluation);
   return entry;
 }
@@ -354,7 +352,7 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
     report.selected = trained.nodes.size();
     report.completed = trained.completed;
     report.nodes = std::move(trained.nodes);
-    report.model_sha256 = global.sha256_hex();
+    report.model_digest = global.digest_hex();
     const bool evaluate =
         round == spec_.rounds ||
         (spec_.evaluate_every > 0 && round % spec_.evaluate_every == 0);
@@ -383,10 +381,11 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
         dropouts.push_back({{"node", n.node_id}, {"error", n.status.ToString()}});
       }
     }
-    nlohmann::json round_details = {{"participants", participants},
-                                    {"dropouts", dropouts},
-                                    {"global_model_sha256", report.model_sha256},
-                                    {"examples", examples}};
+    nlohmann::json round_details = {
+        {"participants", participants},
+        {"dropouts", dropouts},
+        {"global_model_digest", report.model_digest},
+        {"examples", examples}};
     if (report.evaluation) round_details["metrics"] = EvalJson(*report.evaluation);
     // Logged before the checkpoint makes the round's model durable.
     DSFL_RETURN_IF_ERROR(
@@ -399,7 +398,7 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
 
   result.model_path =
       (std::filesystem::path(spec_.output_dir) / "model.dsflm").string();
-  nlohmann::json final_details = {{"model_sha256", global.sha256_hex()},
+  nlohmann::json final_details = {{"model_digest", global.digest_hex()},
                                   {"rounds", spec_.rounds},
                                   {"path", result.model_path}};
   if (result.final_evaluation) {
@@ -413,7 +412,7 @@ StatusOr<JobResult> JobRunner::RunRounds(CancellationToken* cancel,
   DSFL_RETURN_IF_ERROR(WriteFileAtomically(
       (std::filesystem::path(spec_.output_dir) / "metrics.json").string(),
       HistoryJson(spec_, result.history).dump(2)));
-  result.model_sha256 = global.sha256_hex();
+  result.model_digest = global.digest_hex();
   result.model = std::move(global).Release();
   return result;
 }

@@ -43,12 +43,12 @@ struct RoundReport {
   std::optional<EvalSummary> evaluation;
   std::vector<NodeOutcome> evaluation_nodes;  // empty: not evaluated
   double seconds = 0.0;
-  std::string model_sha256;
+  std::string model_digest;
 };
 
 struct JobResult {
   FlatModel model;
-  std::string model_sha256;
+  std::string model_digest;
   std::string model_path;
   std::vector<RoundReport> history;
   std::optional<EvalSummary> final_evaluation;

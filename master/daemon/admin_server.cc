@@ -143,7 +143,7 @@ struct AdminServer::Impl {
       std::ifstream in(job->model_path, std::ios::binary);
       std::stringstream buffer;
       buffer << in.rdbuf();
-      response.set_header("X-Model-Sha256", job->model_sha256);
+      response.set_header("X-Model-Digest", job->model_digest);
       response.set_content(buffer.str(), "application/octet-stream");
     });
     server->Get("/v1/nodes", [this](const httplib::Request&,

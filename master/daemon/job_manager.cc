@@ -191,7 +191,7 @@ void JobManager::RunOne(const std::string& id, Running* running) {
     DSFL_ASSIGN_OR_RETURN(
         JobResult result,
         runner.Run(&running->cancel, resume ? &*resume : nullptr));
-    return store_->SetModel(id, result.model_path, result.model_sha256, Now());
+    return store_->SetModel(id, result.model_path, result.model_digest, Now());
   }();
   Finish(id, status, running);
 }

@@ -81,7 +81,7 @@ JobRecord ReadJob(const Statement& s) {
   job.rounds_done = static_cast<uint32_t>(s.Int(7));
   job.error = s.Text(8);
   job.model_path = s.Text(9);
-  job.model_sha256 = s.Text(10);
+  job.model_digest = s.Text(10);
   std::string evaluation = s.Text(11);
   job.last_evaluation = evaluation.empty()
                             ? nlohmann::json()
@@ -109,7 +109,7 @@ nlohmann::json ToJson(const JobRecord& job) {
           {"rounds_total", job.rounds_total},
           {"rounds_done", job.rounds_done},
           {"error", job.error},
-          {"model_sha256", job.model_sha256},
+          {"model_digest", job.model_digest},
           {"evaluation", job.last_evaluation}};
 }
 
@@ -134,6 +134,8 @@ StatusOr<std::unique_ptr<JobStore>> JobStore::Open(const std::string& path) {
       " spec TEXT NOT NULL, created INTEGER, updated INTEGER,"
       " rounds_total INTEGER, rounds_done INTEGER DEFAULT 0,"
       " error TEXT DEFAULT '', model_path TEXT DEFAULT '',"
+      // model_sha256 holds JobRecord::model_digest (a ModelDigest); the
+      // column keeps its first name so that existing stores still open.
       " model_sha256 TEXT DEFAULT '', last_evaluation TEXT DEFAULT '')"));
   DSFL_RETURN_IF_ERROR(store->Exec(
       "CREATE TABLE IF NOT EXISTS rounds ("

@@ -39,7 +39,7 @@ struct JobRecord {
   uint32_t rounds_done = 0;
   std::string error;
   std::string model_path;
-  std::string model_sha256;
+  std::string model_digest;
   nlohmann::json last_evaluation;  // null until the first evaluation
 };
 

@@ -136,7 +136,7 @@ StatusOr<TrainedUpdate> SlaveCore::TrainModel(
     HashedModel* owned, const std::atomic<bool>* cancel,
     const training::ProgressFn& progress) {
   // Taken before `owned` gives its model to the trainer.
-  const Sha256Digest received = global.sha256();
+  const Sha256Digest received = global.digest();
   const uint64_t received_bytes = global.model().spec.byte_size();
   if (global.model().values.size() * sizeof(float) > limits_.max_model_bytes) {
     return absl::ResourceExhaustedError(
@@ -157,7 +157,7 @@ StatusOr<TrainedUpdate> SlaveCore::TrainModel(
                            cancel, progress);
   }();
   nlohmann::json details = {
-      {"model_received_sha256", ToHex(received)},
+      {"model_received_digest", ToHex(received)},
       {"privacy",
        {{"differential_privacy", "none"}, {"secure_aggregation", false}}}};
   std::optional<TrainedUpdate> trained;
@@ -170,7 +170,7 @@ StatusOr<TrainedUpdate> SlaveCore::TrainModel(
             : HashedModel(ForWire(std::move(outcome->model), call.wire_format)),
         outcome->num_examples, outcome->loss_before, outcome->loss_after};
     details["outcome"] = "trained";
-    details["update_sent_sha256"] = trained->update.sha256_hex();
+    details["update_sent_digest"] = trained->update.digest_hex();
     details["wire_format"] = WireFormatName(call.wire_format);
     details["examples"] = outcome->num_examples;
   } else {
@@ -201,7 +201,7 @@ StatusOr<training::EvalOutcome> SlaveCore::Evaluate(
         CheckRows(split.held_out.num_rows, "the held-out split"));
     return training::Evaluate(call.model, model.model(), split.held_out);
   }();
-  nlohmann::json details = {{"model_sha256", model.sha256_hex()}};
+  nlohmann::json details = {{"model_digest", model.digest_hex()}};
   if (outcome.ok()) {
     details["outcome"] = "evaluated";
     details["examples"] = outcome->num_examples;

@@ -33,7 +33,7 @@ Status ModelUpload::OnChunk(const wire::ChunkPieces& chunk) {
 StatusOr<HashedModel> ModelUpload::Finish() {
   if (!receiver_) return absl::InvalidArgumentError("no model was sent");
   DSFL_RETURN_IF_ERROR(receiver_->Finish());
-  return HashedModel(sink_->Release(), receiver_->header().sha256);
+  return HashedModel(sink_->Release(), receiver_->header().digest);
 }
 
 ModelDownload::ModelDownload(HashedModel model, uint32_t chunk_bytes,

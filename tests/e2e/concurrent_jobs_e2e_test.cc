@@ -66,7 +66,7 @@ bool JobsInterleave(const std::vector<nlohmann::json>& records) {
 struct Finished {
   std::string id;
   nlohmann::json status;
-  std::string model_sha256;
+  std::string model_digest;
   uint64_t model_bytes = 0;  // payload: parameters x 4
 };
 
@@ -114,10 +114,10 @@ std::map<std::string, Finished> RunAll(E2eEnv* env,
     auto file = ReadModelFile(path);
     EXPECT_TRUE(file.ok()) << file.status();
     if (!file.ok()) continue;
-    done.model_sha256 = ModelDigestHex(file->model);
+    done.model_digest = ModelDigestHex(file->model);
     done.model_bytes = file->model.values.size() * sizeof(float);
-    EXPECT_EQ(done.model_sha256, header);
-    EXPECT_EQ(done.model_sha256, s["model_sha256"]);
+    EXPECT_EQ(done.model_digest, header);
+    EXPECT_EQ(done.model_digest, s["model_digest"]);
   }
   return finished;
 }
@@ -152,9 +152,9 @@ TEST(ConcurrentJobsE2eTest, JobsAtOnceEachEndWithTheirOwnModel) {
   std::set<std::string> models;
   for (const JobCase& job : kJobs) {
     const Finished& mine = together[job.job_id];
-    EXPECT_EQ(mine.model_sha256, alone[job.job_id].model_sha256)
+    EXPECT_EQ(mine.model_digest, alone[job.job_id].model_digest)
         << job.job_id << " differs from the same job run alone";
-    models.insert(mine.model_sha256);
+    models.insert(mine.model_digest);
   }
   EXPECT_EQ(models.size(), kJobs.size()) << "two jobs share a model";
 

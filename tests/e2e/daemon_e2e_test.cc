@@ -140,7 +140,7 @@ TEST(DaemonE2eTest, SubmitWatchDownloadListAndNodes) {
       << output;
   auto file = ReadModelFile(model);
   ASSERT_TRUE(file.ok()) << file.status();
-  EXPECT_EQ(ModelDigestHex(file->model), status["model_sha256"]);
+  EXPECT_EQ(ModelDigestHex(file->model), status["model_digest"]);
 
   EXPECT_EQ(daemon.Cli({"job", "list", "--json"}, &output), 0);
   EXPECT_THAT(output, HasSubstr(id));
@@ -188,7 +188,7 @@ TEST(DaemonE2eTest, KilledMasterResumesToABitIdenticalModel) {
   std::string output;
   ASSERT_EQ(reference.Cli({"job", "watch", reference_id}, &output), 0)
       << output << reference.Log();
-  const std::string expected = reference.Status(reference_id)["model_sha256"];
+  const std::string expected = reference.Status(reference_id)["model_digest"];
   ASSERT_EQ(expected.size(), 64u);
 
   // The same job on a second daemon, killed after round 2.
@@ -208,7 +208,7 @@ TEST(DaemonE2eTest, KilledMasterResumesToABitIdenticalModel) {
       << output << daemon.Log();
   nlohmann::json status = daemon.Status(id);
   EXPECT_EQ(status["state"], "succeeded");
-  EXPECT_EQ(status["model_sha256"], expected);
+  EXPECT_EQ(status["model_digest"], expected);
   EXPECT_THAT(daemon.Log(), HasSubstr("resuming after round"));
 }
 

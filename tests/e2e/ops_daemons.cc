@@ -165,12 +165,12 @@ nlohmann::json MasterDaemonProcess::Status(const std::string& id) {
 }
 
 std::string MasterDaemonProcess::Model(const std::string& id,
-                                       std::string* sha256_header) {
+                                       std::string* digest_header) {
   auto response =
       AdminClient(env_, admin_port_)->Get("/v1/jobs/" + id + "/model");
   EXPECT_TRUE(response && response->status == 200);
   if (!response) return "";
-  *sha256_header = response->get_header_value("X-Model-Sha256");
+  *digest_header = response->get_header_value("X-Model-Digest");
   return response->body;
 }
 

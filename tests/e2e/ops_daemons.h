@@ -60,7 +60,7 @@ class MasterDaemonProcess {
   // GET /v1/jobs/<id> (the job with its rounds).
   nlohmann::json Status(const std::string& id);
   // GET /v1/jobs/<id>/model: the model file's bytes and X-Model-Sha256.
-  std::string Model(const std::string& id, std::string* sha256_header);
+  std::string Model(const std::string& id, std::string* digest_header);
   // `dsfl job watch ID`: blocks until the job ends; returns the exit code.
   int Watch(const std::string& id, std::string* output);
   // The master's audit log records (parsed lines of state/audit.jsonl).

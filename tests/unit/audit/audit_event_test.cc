@@ -34,7 +34,7 @@ TEST(AuditEventTest, Validation) {
   e.round = 3;
   e.details = {{"participants", {"a"}},
                {"dropouts", nlohmann::json::array()},
-               {"global_model_sha256", std::string(64, 'f')}};
+               {"global_model_digest", std::string(64, 'f')}};
   EXPECT_TRUE(ValidateAuditEvent(e).ok());
 
   AuditEvent no_round = e;
@@ -44,10 +44,10 @@ TEST(AuditEventTest, Validation) {
   no_job.job.clear();
   EXPECT_FALSE(ValidateAuditEvent(no_job).ok());
   AuditEvent bad_hash = e;
-  bad_hash.details["global_model_sha256"] = "ABC";
+  bad_hash.details["global_model_digest"] = "ABC";
   Status s = ValidateAuditEvent(bad_hash);
   EXPECT_FALSE(s.ok());
-  EXPECT_NE(std::string(s.message()).find("global_model_sha256"),
+  EXPECT_NE(std::string(s.message()).find("global_model_digest"),
             std::string::npos);
   AuditEvent missing = e;
   missing.details.erase("dropouts");

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "common/audit/audit_log.h"
 #include "common/crypto/base64url.h"
+#include "common/model_file.h"
 #include "gtest/gtest.h"
 #include "tests/unit/audit/test_util.h"
 
@@ -247,6 +248,46 @@ TEST_F(AuditCliTest, ProveAndVerifyProof) {
   EXPECT_EQ(
       Dsfl({"audit", "prove", master_, "--seq", "1", "--from-size", "2"}).code,
       2);
+}
+
+// `dsfl audit model-digest`: the digest the records' *_digest fields hold,
+// of a model file (after checking it against its own metadata) or a raw
+// payload; the raw payload's value is the golden one of
+// tests/unit/core/tree_digest_test.cc (Python hashlib, RFC 9162).
+TEST_F(AuditCliTest, ModelDigestOfFilesAndPayloads) {
+  const std::string raw = dir_.File("payload.bin");
+  std::string payload(4 * 65536 + 5, '\0');
+  for (size_t i = 0; i < payload.size(); ++i) {
+    payload[i] = static_cast<char>(i * 31 + 7);
+  }
+  WriteFileText(raw, payload);
+  CliRun printed = Dsfl({"audit", "model-digest", raw});
+  ASSERT_EQ(printed.code, 0) << printed.err;
+  EXPECT_EQ(printed.out,
+            "265e792033669d54394a1dcf9518f3180eaa2308713b2e81bb925d0641baceae"
+            "  " +
+                raw + "\n");
+
+  FlatModel model{ModelSpec({{"w", {3, 70000}, DType::kFloat32}}), {}};
+  model.values.resize(210000);
+  for (size_t i = 0; i < model.values.size(); ++i) model.values[i] = 0.5f * i;
+  const HashedModel hashed(std::move(model));
+  const std::string file = dir_.File("final.model");
+  ASSERT_TRUE(WriteModelFile(file, hashed, {{"job", "job-1"}}).ok());
+  printed = Dsfl({"audit", "model-digest", file});
+  ASSERT_EQ(printed.code, 0) << printed.err;
+  EXPECT_EQ(printed.out, hashed.digest_hex() + "  " + file + "\n");
+
+  // One payload byte changed: the file no longer matches its metadata.
+  std::string bytes = ReadFileText(file);
+  bytes[bytes.size() - 3] ^= 0x01;
+  WriteFileText(file, bytes);
+  CliRun tampered = Dsfl({"audit", "model-digest", file});
+  EXPECT_EQ(tampered.code, 1);
+  EXPECT_NE(tampered.err.find("differs from the metadata"), std::string::npos)
+      << tampered.err;
+
+  EXPECT_EQ(Dsfl({"audit", "model-digest", dir_.File("missing")}).code, 2);
 }
 
 }  // namespace

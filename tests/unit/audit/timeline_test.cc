@@ -61,11 +61,11 @@ class TimelineTest : public ::testing::Test {
     ASSERT_TRUE((*m)->Record(Event("round.completed", "j1", 1,
                                    {{"participants", {"hospital-a"}},
                                     {"dropouts", nlohmann::json::array()},
-                                    {"global_model_sha256", h}}))
+                                    {"global_model_digest", h}}))
                     .ok());
     at(5);
     ASSERT_TRUE(
-        (*m)->Record(Event("model.final", "j1", {}, {{"model_sha256", h}}))
+        (*m)->Record(Event("model.final", "j1", {}, {{"model_digest", h}}))
             .ok());
     at(6);
     ASSERT_TRUE(
@@ -102,7 +102,7 @@ TEST_F(TimelineTest, MergesByTimeThenNode) {
   EXPECT_NE(text.find("── job j1 · round 1 ──"), std::string::npos) << text;
   EXPECT_NE(text.find("[master] decision=allow reason=ok"), std::string::npos)
       << text;
-  EXPECT_NE(text.find("global_model_sha256=aaaaaaaaaaaa…"), std::string::npos)
+  EXPECT_NE(text.find("global_model_digest=aaaaaaaaaaaa…"), std::string::npos)
       << text;
   EXPECT_EQ(text.find("log.genesis"), std::string::npos);
 }

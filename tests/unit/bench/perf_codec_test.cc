@@ -71,11 +71,11 @@ TEST(StreamingAggregatorFold, MatchesScalarWeightedMeanOnOddSizes) {
 TEST(HashedModel, CarriesTheRealDigestIntoTheStreamHeader) {
   const FlatModel m = Model(5000, 0.25f);
   const HashedModel hashed(m);
-  EXPECT_EQ(hashed.sha256(), ModelDigest(m));
-  EXPECT_EQ(hashed.sha256_hex(), ModelDigestHex(m));
+  EXPECT_EQ(hashed.digest(), ModelDigest(m));
+  EXPECT_EQ(hashed.digest_hex(), ModelDigestHex(m));
   const StreamHeader from_hashed = MakeStreamHeader(hashed, 4096);
   const StreamHeader direct = MakeStreamHeader(m, 4096);
-  EXPECT_EQ(from_hashed.sha256, direct.sha256);
+  EXPECT_EQ(from_hashed.digest, direct.digest);
   EXPECT_EQ(from_hashed.total_bytes, direct.total_bytes);
   EXPECT_EQ(from_hashed.chunk_bytes, 4096u);
   EXPECT_EQ(from_hashed.spec, m.spec);
@@ -100,13 +100,13 @@ TEST(ModelStreamReceiver, AVerifiedHeaderDigestIsTheDigestOfWhatTheSinkGot) {
     ASSERT_TRUE(receiver->OnChunk(chunk.offset, chunk.bytes, &sink).ok());
   }
   ASSERT_TRUE(receiver->Finish().ok());
-  EXPECT_EQ(receiver->header().sha256, ModelDigest(sink.Release()));
+  EXPECT_EQ(receiver->header().digest, ModelDigest(sink.Release()));
 }
 
 TEST(ModelStreamReceiver, ADigestThatDoesNotMatchThePayloadIsRefused) {
   const FlatModel sent = Model(20000, -2.0f);
   StreamHeader header = MakeStreamHeader(sent, 4096);
-  header.sha256[0] ^= 1;  // a stale or wrong digest
+  header.digest[0] ^= 1;  // a stale or wrong digest
   auto receiver = ModelStreamReceiver::Start(header, nullptr);
   ASSERT_TRUE(receiver.ok()) << receiver.status();
   FlatModelSink sink(header.spec);

@@ -66,7 +66,7 @@ HashedModel Receive(const FlatModel& sent) {
     EXPECT_TRUE(receiver->OnChunk(chunk.offset, chunk.bytes, &sink).ok());
   }
   EXPECT_TRUE(receiver->Finish().ok());
-  return HashedModel(sink.Release(), receiver->header().sha256);
+  return HashedModel(sink.Release(), receiver->header().digest);
 }
 
 TEST(SlaveCoreTrain, OwnedNoopModelIsReturnedWithoutACopyAndAuditedRight) {
@@ -82,13 +82,13 @@ TEST(SlaveCoreTrain, OwnedNoopModelIsReturnedWithoutACopyAndAuditedRight) {
   ASSERT_TRUE(outcome.ok()) << outcome.status();
   EXPECT_EQ(outcome->update.model().values.data(), buffer);  // no copy
   EXPECT_EQ(outcome->update.model().values, sent.values);
-  EXPECT_EQ(outcome->update.sha256_hex(), digest);
+  EXPECT_EQ(outcome->update.digest_hex(), digest);
   const auto rounds = audit.events(audit::events::kRoundParticipation);
   ASSERT_EQ(rounds.size(), 1u);
-  EXPECT_EQ(rounds[0].details["model_received_sha256"], digest);
-  EXPECT_EQ(rounds[0].details["update_sent_sha256"], digest);
+  EXPECT_EQ(rounds[0].details["model_received_digest"], digest);
+  EXPECT_EQ(rounds[0].details["update_sent_digest"], digest);
   // The update's stream header carries the real digest.
-  EXPECT_EQ(ToHex(MakeStreamHeader(outcome->update).sha256), digest);
+  EXPECT_EQ(ToHex(MakeStreamHeader(outcome->update).digest), digest);
 }
 
 TEST(SlaveCoreTrain, BorrowedModelIsCopiedWithItsDigest) {
@@ -100,8 +100,8 @@ TEST(SlaveCoreTrain, BorrowedModelIsCopiedWithItsDigest) {
   auto update = core.Train(NoopCall(params), global, nullptr, {});
   ASSERT_TRUE(update.ok()) << update.status();
   EXPECT_NE(update->update.model().values.data(), global.model().values.data());
-  EXPECT_EQ(update->update.sha256_hex(), ModelDigestHex(global.model()));
-  EXPECT_EQ(update->update.sha256_hex(),
+  EXPECT_EQ(update->update.digest_hex(), ModelDigestHex(global.model()));
+  EXPECT_EQ(update->update.digest_hex(),
             ModelDigestHex(update->update.model()));
 }
 
@@ -117,18 +117,18 @@ TEST(SlaveCoreTrain, AnUpdateTheTrainerChangedIsHashedAnew) {
   auto start = core.InitializeModel(call.job, call.model, call.data, 7);
   ASSERT_TRUE(start.ok()) << start.status();
   HashedModel received = Receive(*start);
-  const std::string received_digest = received.sha256_hex();
+  const std::string received_digest = received.digest_hex();
   auto update = core.Train(call, std::move(received), nullptr, {});
   ASSERT_TRUE(update.ok()) << update.status();
   EXPECT_NE(update->update.model().values, start->values);  // it trained
-  EXPECT_EQ(update->update.sha256_hex(),
+  EXPECT_EQ(update->update.digest_hex(),
             ModelDigestHex(update->update.model()));
   const auto rounds = audit.events(audit::events::kRoundParticipation);
   ASSERT_EQ(rounds.size(), 1u);
-  EXPECT_EQ(rounds[0].details["model_received_sha256"], received_digest);
-  EXPECT_EQ(rounds[0].details["update_sent_sha256"],
-            update->update.sha256_hex());
-  EXPECT_NE(rounds[0].details["update_sent_sha256"], received_digest);
+  EXPECT_EQ(rounds[0].details["model_received_digest"], received_digest);
+  EXPECT_EQ(rounds[0].details["update_sent_digest"],
+            update->update.digest_hex());
+  EXPECT_NE(rounds[0].details["update_sent_digest"], received_digest);
 }
 
 }  // namespace

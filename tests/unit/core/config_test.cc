@@ -180,7 +180,7 @@ TEST(ModelFileTest, RoundTripsAndDetectsCorruption) {
   EXPECT_EQ(read->model.values, model.values);
   EXPECT_EQ(read->model.spec, model.spec);
   EXPECT_EQ(read->metadata["round"], 7);
-  EXPECT_EQ(read->metadata["sha256"], ModelDigestHex(model));
+  EXPECT_EQ(read->metadata["digest"], ModelDigestHex(model));
   // Flip the last payload byte.
   {
     std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);

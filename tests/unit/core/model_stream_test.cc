@@ -87,7 +87,7 @@ TEST(ModelStreamTest, Bfloat16HalvesTheBytesAndArrivesExactlyAsRounded) {
   std::vector<size_t> sizes;
   ASSERT_TRUE(Bfloat16RoundTrip(rounded, 4096, &out, &sizes).ok());
   EXPECT_EQ(out.values, rounded.model().values);
-  EXPECT_EQ(ModelDigest(out), rounded.sha256());
+  EXPECT_EQ(ModelDigest(out), rounded.digest());
   ASSERT_EQ(sizes.size(), 7u);  // the float32 grid: 6 full cells + 652 bytes
   EXPECT_EQ(sizes.front(), 2048u);
   EXPECT_EQ(sizes.back(), 326u);
@@ -159,7 +159,7 @@ TEST(ModelStreamTest, RejectsNaNAndInfNamingTensorAndElement) {
 TEST(ModelStreamTest, RejectsWrongDigest) {
   FlatModel model = SmallModel();
   StreamHeader header = MakeStreamHeader(model, 4096);
-  header.sha256[0] ^= 1;
+  header.digest[0] ^= 1;
   auto receiver = ModelStreamReceiver::Start(header, nullptr);
   ASSERT_TRUE(receiver.ok());
   FlatModelSink sink(header.spec);
@@ -323,12 +323,12 @@ TEST(ModelStreamTest, StreamsAPayloadBeyondFourGiB) {
   header.total_bytes = elements * 4;
   header.chunk_bytes = kChunk;
   const std::string zeros(kChunk, '\0');
-  Sha256 expected;
+  TreeDigest expected;
   for (uint64_t off = 0; off < header.total_bytes; off += kChunk) {
     expected.Update(zeros.data(), std::min<uint64_t>(kChunk,
                                                      header.total_bytes - off));
   }
-  header.sha256 = expected.Finish();
+  header.digest = expected.Finish();
   auto receiver = ModelStreamReceiver::Start(header, nullptr);
   ASSERT_TRUE(receiver.ok()) << receiver.status();
   CountingSink sink;

@@ -113,18 +113,18 @@ TEST(InProcessFederationTest, DeepSurvLearnsAndIsReproducibleBitForBit) {
   auto r2 = run2.Run(nullptr);
   ASSERT_TRUE(r1.ok()) << r1.status();
   ASSERT_TRUE(r2.ok()) << r2.status();
-  EXPECT_EQ(r1->model_sha256, r2->model_sha256);
+  EXPECT_EQ(r1->model_digest, r2->model_digest);
   EXPECT_EQ(r1->model.values, r2->model.values);
   ASSERT_EQ(r1->history.size(), 8u);
   for (size_t i = 0; i < 8; ++i) {
-    EXPECT_EQ(r1->history[i].model_sha256, r2->history[i].model_sha256);
+    EXPECT_EQ(r1->history[i].model_digest, r2->history[i].model_digest);
     EXPECT_EQ(r1->history[i].completed, 3u);
   }
   // Learning happened: the held-out C-index beats chance clearly and the
   // model moved away from its initialisation.
   ASSERT_TRUE(r1->final_evaluation && r1->final_evaluation->c_index);
   EXPECT_GT(*r1->final_evaluation->c_index, 0.6);
-  EXPECT_NE(r1->history.front().model_sha256, r1->history.back().model_sha256);
+  EXPECT_NE(r1->history.front().model_digest, r1->history.back().model_digest);
   // Checkpoints, final model and metrics are on disk.
   EXPECT_TRUE(std::filesystem::exists(out1 + "/model.dsflm"));
   EXPECT_TRUE(std::filesystem::exists(out1 + "/metrics.json"));
@@ -193,7 +193,7 @@ TEST(InProcessFederationTest, ResumeFromACheckpointIsBitIdentical) {
   ASSERT_TRUE(rest.ok()) << rest.status();
   EXPECT_EQ(rest->history.size(), 4u);
   EXPECT_EQ(rest->history.front().round, 5u);
-  EXPECT_EQ(rest->model_sha256, full->model_sha256);
+  EXPECT_EQ(rest->model_digest, full->model_digest);
   // A checkpoint of another job is refused, not silently used.
   EXPECT_EQ(master::LoadLatestCheckpoint(resumed, "other-job").status().code(),
             absl::StatusCode::kFailedPrecondition);
@@ -210,7 +210,7 @@ TEST(InProcessFederationTest, DifferentSeedsGiveDifferentModels) {
   auto r1 = master::JobRunner(a, f1.nodes(), &SystemClock(), nullptr).Run(nullptr);
   auto r2 = master::JobRunner(b, f2.nodes(), &SystemClock(), nullptr).Run(nullptr);
   ASSERT_TRUE(r1.ok() && r2.ok());
-  EXPECT_NE(r1->model_sha256, r2->model_sha256);
+  EXPECT_NE(r1->model_digest, r2->model_digest);
   std::filesystem::remove_all(out1);
   std::filesystem::remove_all(out2);
 }

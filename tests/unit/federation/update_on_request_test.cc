@@ -142,7 +142,7 @@ TEST_F(UpdateOnRequestTest, TheUpdateWaitsForSendUpdate) {
   auto update = upload.Finish();
   ASSERT_TRUE(update.ok()) << update.status();
   EXPECT_EQ(update->model().values, model_.values);  // noop
-  EXPECT_EQ(update->sha256(), ModelDigest(model_));
+  EXPECT_EQ(update->digest(), ModelDigest(model_));
 }
 
 TEST_F(UpdateOnRequestTest, TheHalfCloseAlsoAsksForTheUpdate) {
