@@ -20,7 +20,7 @@ def main(path):
         target.setdefault(r["bench"], []).append(r)
 
     print("### aggregate (floats/s, best of the repeats)\n")
-    print("| P | N | aggregate | axpy | ratio | with checks + SHA-256 |")
+    print("| P | N | aggregate | axpy | ratio | with checks + digest |")
     print("|---|---|---|---|---|---|")
     val = {(r["params"], r["nodes"]): r for r in by.get("aggregate_validated", [])}
     for r in by.get("aggregate", []):

@@ -3,8 +3,9 @@
 // dependent sha256rnds2 instructions, so a core that can issue more of them
 // sits idle. Interleaving four streams fills that gap: on the 2-vCPU AMD
 // EPYC of docs/performance.md one stream (this code or OpenSSL's) runs at
-// 1.96 GB/s, four interleaved at 3.5 GB/s per core. Six or eight streams are
-// slower again (SHA-NI can only address xmm0-15; the state spills).
+// 1.96 GB/s, four interleaved at 3.2-3.5 GB/s per core. Six or eight
+// streams are no faster (SHA-NI can only address xmm0-15; the state
+// spills).
 //
 // Only the compression function lives here; padding and message layout are
 // the caller's (common/tree_digest.cc). All functions are thread-safe (no

@@ -14,8 +14,8 @@
 // with SHA-NI (common/sha256_lanes.h) and a whole model on several cores,
 // and the domain-separated tree is as collision- and second-preimage-
 // resistant as SHA-256 itself. It is the same construction as the audit
-// log's checkpoints (common/crypto/merkle.h); `dsfl-audit model-digest
-// FILE` and docs/auditor.md show how to recompute it independently.
+// log's checkpoints (common/crypto/merkle.h); `dsfl audit model-digest
+// FILE` and the Python in docs/protocol.md recompute it independently.
 //
 // TreeDigest is incremental: the digest does not depend on how the payload
 // is split into Update() calls or pieces (only the speed does: four whole
@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>

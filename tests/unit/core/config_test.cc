@@ -2,9 +2,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "common/config_reader.h"
 #include "common/model_file.h"
+#include "common/tree_digest.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "master/core/job_spec.h"
@@ -181,6 +183,26 @@ TEST(ModelFileTest, RoundTripsAndDetectsCorruption) {
   EXPECT_EQ(read->model.spec, model.spec);
   EXPECT_EQ(read->metadata["round"], 7);
   EXPECT_EQ(read->metadata["digest"], ModelDigestHex(model));
+  EXPECT_EQ(read->metadata["digest_algorithm"], kTreeDigestAlgorithm);
+  // A file whose digest is of another kind (e.g. plain SHA-256) is refused
+  // by name, not compared: same-length edit of the metadata.
+  {
+    std::string bytes;
+    {
+      std::ifstream in(path, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const size_t at = bytes.find(kTreeDigestAlgorithm);
+    ASSERT_NE(at, std::string::npos);
+    std::string other = bytes;
+    other.replace(at, 6, "sha256");
+    const std::string other_path = (dir / "other.dsflm").string();
+    std::ofstream(other_path, std::ios::binary) << other;
+    auto refused = ReadModelFile(other_path);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_THAT(refused.status().message(), HasSubstr("digest_algorithm"));
+    std::filesystem::remove(other_path);
+  }
   // Flip the last payload byte.
   {
     std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);

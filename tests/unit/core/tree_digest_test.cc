@@ -2,7 +2,7 @@
 // SHA-256 of 64 KiB leaves), and the four-lane SHA-NI kernel under it.
 // Golden values were computed independently with Python's hashlib (the
 // RFC 9162 recursion over payload[i:i+65536]); the same script is in
-// docs/auditor.md. The audit log's own RFC 9162 code (crypto::MerkleTree) is
+// docs/protocol.md. The audit log's own RFC 9162 code (crypto::MerkleTree) is
 // a second, independent reference.
 #include "common/tree_digest.h"
 
