@@ -29,6 +29,17 @@ def main(path):
             r["params"] // 10**6, r["nodes"], r["value"] / 1e9,
             r["axpy"] / 1e9, r["ratio"], v["value"] / 1e9 if v else 0))
 
+    if by.get("digest"):
+        print("\n### digest (bytes/s, best of the repeats)\n")
+        print("| P | variant | GB/s | ratio to SHA-256 |")
+        print("|---|---|---|---|")
+        for r in by["digest"]:
+            variant = r["variant"]
+            if "threads" in r:
+                variant += " (%d threads)" % r["threads"]
+            print("| %dM | %s | %.2f | **%.2f** |" % (
+                r["params"] // 10**6, variant, r["value"] / 1e9, r["ratio"]))
+
     print("\n### master_rss and round_seconds\n")
     print("| P | N | model | master peak RSS | ratio | target (2x + 64 MiB) "
           "| s/round (median 2-5) | wall s/round | slave peak RSS |")

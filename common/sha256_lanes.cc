@@ -1,5 +1,6 @@
 #include "common/sha256_lanes.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 
@@ -158,11 +159,17 @@ bool DetectShaNi() {
   return ssse3 && sse41 && sha;
 }
 
+std::atomic<bool> disabled_for_testing{false};
+
 }  // namespace
 
 bool Available() {
   static const bool available = DetectShaNi();
-  return available;
+  return available && !disabled_for_testing.load(std::memory_order_relaxed);
+}
+
+void DisableForTesting(bool disabled) {
+  disabled_for_testing.store(disabled, std::memory_order_relaxed);
 }
 
 void Init(State* state) {
@@ -202,6 +209,7 @@ Sha256Digest Digest(const State& state, int lane) {
 #else  // !defined(__x86_64__)
 
 bool Available() { return false; }
+void DisableForTesting(bool) {}
 void Init(State* state) { std::memset(state, 0, sizeof(*state)); }
 void Compress(State*, const uint8_t* const[kLanes], size_t) { std::abort(); }
 Sha256Digest Digest(const State&, int) { std::abort(); }

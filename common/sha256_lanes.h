@@ -30,9 +30,15 @@ struct State {
   alignas(16) uint32_t cdgh[kLanes][4];
 };
 
-// True if this CPU has SHA-NI, SSSE3 and SSE4.1 (checked once, cpuid).
-// When false, the functions below must not be called.
+// True if this CPU has SHA-NI, SSSE3 and SSE4.1 (checked once, cpuid) and
+// the lanes were not turned off for a test. When false, Compress() must not
+// be called.
 bool Available();
+
+// Tests only: makes Available() false (true again: back to the CPU's
+// answer), so that the OpenSSL-only path of TreeDigest can be exercised on
+// a CPU with SHA-NI. Not for use while other threads hash.
+void DisableForTesting(bool disabled);
 
 // Every lane at SHA-256's initial hash value.
 void Init(State* state);

@@ -54,7 +54,7 @@ install_missing() {  # package...
 scripts/setup.sh >&2
 scripts/build.sh dsfl-master dsfl-slave dsfl-bench-aggregate \
   dsfl-bench-federation dsfl-bench-transfer dsfl-bench-train \
-  dsfl-bench-check >&2
+  dsfl-bench-digest dsfl-bench-check >&2
 BIN="$(cd "$BUILD_DIR" && pwd)/bin"
 PYTHON=/usr/bin/python3  # Debian's, where python3-torch installs
 if [ $QUICK = 0 ]; then
@@ -81,6 +81,7 @@ fits() {  # params nodes
 
 if [ $QUICK = 1 ]; then
   "$BIN/dsfl-bench-aggregate" --params 100000 --nodes 2 --repeat 1 | emit
+  "$BIN/dsfl-bench-digest" --params 100000 --repeat 1 | emit
   "$BIN/dsfl-bench-federation" --params 10000 --nodes 2 --rounds 3 | emit
   "$BIN/dsfl-bench-federation" --params 10000 --nodes 2 --rounds 3 \
     --wire-format bfloat16 | emit
@@ -89,6 +90,7 @@ if [ $QUICK = 1 ]; then
 else
   "$BIN/dsfl-bench-aggregate" --params 1000000,10000000,50000000 \
     --nodes 2,8,32 --repeat 5 | emit
+  "$BIN/dsfl-bench-digest" --params 10000000 --repeat 5 | emit
   for p in 1000000 10000000 50000000; do
     for n in 2 8 32; do
       if fits "$p" "$n"; then
@@ -116,7 +118,7 @@ else
 fi
 
 "$BIN/dsfl-bench-check" --require \
-  aggregate,master_rss,round_seconds,transfer,train < "$OUT"
+  aggregate,digest,master_rss,round_seconds,transfer,train < "$OUT"
 
 if [ $QUICK = 0 ] && [ $PLOT = 1 ] && command -v gnuplot > /dev/null; then
   "$ROOT/bench/plot.sh" "$OUT" "$BUILD_DIR/bench" >&2

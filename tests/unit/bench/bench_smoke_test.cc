@@ -109,6 +109,21 @@ TEST(BenchSmoke, AggregatePrintsRecordsWithRatios) {
   }
 }
 
+TEST(BenchSmoke, DigestPrintsFourVariantsWithRatios) {
+  int status = 0;
+  auto lines = RunProgram(
+      {Bin("dsfl-bench-digest"), "--params", "300000", "--repeat", "1"},
+      &status);
+  ASSERT_EQ(status, 0) << Joined(lines);
+  EXPECT_EQ(Records(lines).count("digest"), 4u) << Joined(lines);
+  for (const auto& line : lines) {
+    auto r = ParseBenchLine(line);
+    if (r.ok()) {
+      EXPECT_TRUE(r->ratio.has_value()) << line;
+    }
+  }
+}
+
 TEST(BenchSmoke, FederationRunsRealProcessesAndPrintsRssAndRounds) {
   int status = 0;
   auto lines = RunProgram({Bin("dsfl-bench-federation"), "--params", "10000",

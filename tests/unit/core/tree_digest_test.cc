@@ -139,6 +139,28 @@ TEST(TreeDigestTest, EveryLeafCounts) {
   EXPECT_NE(TreeDigest::Of(payload.data(), payload.size() - 1), original);
 }
 
+// On a CPU without SHA-NI every leaf goes through OpenSSL: the same
+// digests (golden values and splittings), computed without the lanes.
+TEST(TreeDigestTest, SameDigestsWithoutShaNi) {
+  const std::string payload = RandomBytes(9 * kLeaf + 100, 9);
+  const Sha256Digest with_lanes =
+      TreeDigest::Of(payload.data(), payload.size());
+  sha256_lanes::DisableForTesting(true);
+  EXPECT_FALSE(sha256_lanes::Available());
+  const std::string golden = Payload(4 * kLeaf + 5);
+  EXPECT_EQ(TreeDigestHex(golden),
+            "265e792033669d54394a1dcf9518f3180eaa2308713b2e81bb925d0641baceae");
+  EXPECT_EQ(TreeDigest::Of(payload.data(), payload.size(), 2), with_lanes);
+  TreeDigest pieces;
+  const std::string_view all(payload);
+  const std::string_view split[] = {all.substr(0, 100),
+                                    all.substr(100, 5 * kLeaf),
+                                    all.substr(100 + 5 * kLeaf)};
+  pieces.Update(absl::MakeConstSpan(split));
+  EXPECT_EQ(pieces.Finish(), with_lanes);
+  sha256_lanes::DisableForTesting(false);
+}
+
 // The kernel itself against OpenSSL on four different messages of several
 // blocks each (padding done here as SHA-256 specifies).
 TEST(Sha256LanesTest, FourLanesMatchOpenSsl) {
