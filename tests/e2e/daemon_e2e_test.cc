@@ -7,8 +7,8 @@
 #include <chrono>
 #include <thread>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "common/model_file.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -25,23 +25,22 @@ class Daemon {
          const std::vector<std::string>& slaves)
       : env_(env), dir_(env->Path(name)) {
     std::filesystem::create_directories(dir_);
-    EXPECT_TRUE(WriteFileAtomically(dir_ + "/token", "s3cret-admin-token\n",
-                                    0600)
-                    .ok());
+    EXPECT_TRUE(
+        WriteFileAtomically(dir_ + "/token", "s3cret-admin-token\n", 0600)
+            .ok());
     nlohmann::json registry = env->Job(slaves, 1, 1, 1)["slaves"];
-    nlohmann::json config = {
-        {"state_dir", dir_ + "/state"},
-        {"admin",
-         {{"listen", "127.0.0.1:0"},
-          {"port_file", dir_ + "/admin.port"},
-          {"token_file", dir_ + "/token"},
-          {"cert", env->Path("pki/master.pem")},
-          {"key", env->Path("pki/master.key")}}},
-        {"tls",
-         {{"ca", env->Path("pki/ca.pem")},
-          {"cert", env->Path("pki/master.pem")},
-          {"key", env->Path("pki/master.key")}}},
-        {"slaves", registry}};
+    nlohmann::json config = {{"state_dir", dir_ + "/state"},
+                             {"admin",
+                              {{"listen", "127.0.0.1:0"},
+                               {"port_file", dir_ + "/admin.port"},
+                               {"token_file", dir_ + "/token"},
+                               {"cert", env->Path("pki/master.pem")},
+                               {"key", env->Path("pki/master.key")}}},
+                             {"tls",
+                              {{"ca", env->Path("pki/ca.pem")},
+                               {"cert", env->Path("pki/master.pem")},
+                               {"key", env->Path("pki/master.key")}}},
+                             {"slaves", registry}};
     EXPECT_TRUE(
         WriteFileAtomically(dir_ + "/master.json", config.dump(2)).ok());
   }
@@ -53,8 +52,8 @@ class Daemon {
         dir_ + "/master.log");
     ASSERT_TRUE(process.ok()) << process.status();
     process_ = *std::move(process);
-    auto port = WaitForFile(dir_ + "/admin.port", absl::Seconds(60),
-                            process_.get());
+    auto port =
+        WaitForFile(dir_ + "/admin.port", absl::Seconds(60), process_.get());
     ASSERT_TRUE(port.ok()) << port.status() << Log();
     url_ = absl::StrCat("https://127.0.0.1:", *port);
   }
@@ -96,8 +95,8 @@ class Daemon {
 
 std::string SubmitJob(E2eEnv* env, Daemon* daemon, int rounds, int epochs) {
   nlohmann::json job = env->Job({}, rounds, epochs, 3);
-  job.erase("slaves");  // the daemon's registry
-  job.erase("tls");     // the daemon's identity
+  job.erase("slaves");                    // the daemon's registry
+  job.erase("tls");                       // the daemon's identity
   job["federation"]["max_parallel"] = 1;  // bit-for-bit reproducible
   const std::string path = env->Path("submit.json");
   EXPECT_TRUE(WriteFileAtomically(path, job.dump(2)).ok());
@@ -108,7 +107,8 @@ std::string SubmitJob(E2eEnv* env, Daemon* daemon, int rounds, int epochs) {
 
 void StartHospitals(E2eEnv* env) {
   for (int shard = 0; shard < 3; ++shard) {
-    std::string name = std::string("hospital-") + static_cast<char>('a' + shard);
+    std::string name =
+        std::string("hospital-") + static_cast<char>('a' + shard);
     env->Issue(name);
     env->StartSlave(name, shard);
   }
@@ -141,6 +141,18 @@ TEST(DaemonE2eTest, SubmitWatchDownloadListAndNodes) {
   auto file = ReadModelFile(model);
   ASSERT_TRUE(file.ok()) << file.status();
   EXPECT_EQ(ModelDigestHex(file->model), status["model_digest"]);
+  // The auditor's tool prints the same digest for the downloaded file, and
+  // it is the last round's global model.
+  {
+    const std::string log = env.Path("model-digest.out");
+    auto audit = Subprocess::Spawn(
+        {env.Bin("dsfl"), "audit", "model-digest", model}, log);
+    ASSERT_TRUE(audit.ok()) << audit.status();
+    ASSERT_EQ((*audit)->Wait(), 0) << E2eEnv::ReadFile(log);
+    EXPECT_EQ(E2eEnv::ReadFile(log),
+              status["model_digest"].get<std::string>() + "  " + model + "\n");
+  }
+  EXPECT_EQ(status["rounds"][2]["model_digest"], status["model_digest"]);
 
   EXPECT_EQ(daemon.Cli({"job", "list", "--json"}, &output), 0);
   EXPECT_THAT(output, HasSubstr(id));
