@@ -141,6 +141,16 @@ Status AuditLog::OpenLocked() {
                      "aside and investigate): ",
                      report.error));
   }
+  // One log, one node: records under another name would make the log say
+  // that someone else wrote them, with this node's key.
+  if (chain.records() > 0 && chain.genesis_actor() != options_.actor) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "audit log ", paths_.active, " belongs to actor '",
+        chain.genesis_actor(), "', not '", options_.actor,
+        "'; refusing to continue it under another name (restore the node's "
+        "name, or move the log aside, keep it for the auditor, and start a "
+        "new one)"));
+  }
   std::optional<TornTail> torn = report.torn;
   if (torn.has_value()) {
     DSFL_RETURN_IF_ERROR(RecoverTornTail(*torn, chain.records()));

@@ -156,6 +156,37 @@ TEST(AuditLogTest, RefusesAnotherKeysLogAndASecondWriter) {
       << other.status();
 }
 
+// A log belongs to the node that started it: reopened under another actor
+// it is refused, naming both, and left as it was.
+TEST(AuditLogTest, RefusesToContinueAnotherActorsLog) {
+  TempDir dir;
+  FakeClock clock;
+  const std::string path = dir.File("audit.jsonl");
+  AuditLogOptions options = Options(path, &clock);
+  options.actor = "hospital-a";
+  {
+    auto log = AuditLog::Open(options, TestKey());
+    ASSERT_TRUE(log.ok()) << log.status();
+    ASSERT_TRUE((*log)->Record(DatasetRead(1)).ok());
+    ASSERT_TRUE((*log)->Close().ok());
+  }
+  const size_t records = Records(path).size();
+  options.actor = "hospital-b";
+  auto renamed = AuditLog::Open(options, TestKey());
+  ASSERT_FALSE(renamed.ok());
+  EXPECT_EQ(renamed.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(std::string(renamed.status().message())
+                .find("belongs to actor 'hospital-a', not 'hospital-b'"),
+            std::string::npos)
+      << renamed.status();
+  EXPECT_EQ(Records(path).size(), records);
+  options.actor = "hospital-a";
+  auto same = AuditLog::Open(options, TestKey());
+  ASSERT_TRUE(same.ok()) << same.status();
+  ASSERT_TRUE((*same)->Close().ok());
+  EXPECT_TRUE(VerifyLog(path, Pinned(TestKey())).ok);
+}
+
 TEST(AuditLogTest, RefusesToContinueATamperedLog) {
   TempDir dir;
   FakeClock clock;
