@@ -58,7 +58,7 @@ bool SendModel(const HashedModel& model, uint32_t chunk_bytes,
 
 // Bounds how many model transfers (the global model going out to a slave,
 // or an update coming in) this process runs at once, across all slaves.
-// Each transfer is CPU-bound (TLS, SHA-256, fold) and keeps gRPC buffers
+// Each transfer is CPU-bound (TLS, model digest, fold) and keeps gRPC buffers
 // of about a flow-control window plus a chunk, so a few at a time already
 // use every core, and the master's memory stays O(model) + permits x
 // O(chunk) however many slaves report: slaves still train in parallel,
