@@ -97,7 +97,7 @@ void AddAuditCommands(CLI::App* app, CommandContext* context) {
       "model-digest",
       "print the model digest that audit records name (*_digest) of model "
       "files or raw float32 payloads, like sha256sum (exit 0 ok, 1 a model "
-      "file does not match its metadata, 2 unreadable)");
+      "file is damaged or does not match its metadata, 2 unreadable)");
   model_digest->add_option("FILE", *digest_files, "model file(s)")->required();
   model_digest->callback([digest_files, context] {
     context->exit_code =

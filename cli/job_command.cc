@@ -252,10 +252,13 @@ int Download(const JobOptions& options) {
   // Check what arrived: the file's own digest and the one the master holds.
   auto model = ReadModelFile(options.output);
   if (!model.ok()) return Fail("job download", model.status());
-  if (ModelDigestHex(model->model) != digest) {
-    return Fail("job download",
-                absl::DataLossError("downloaded model does not match the "
-                                    "master's model digest"));
+  const std::string actual = ModelFileDigestHex(*model);
+  if (actual != digest) {
+    return Fail(
+        "job download",
+        absl::DataLossError(absl::StrCat(
+            "downloaded model's digest ", actual,
+            " differs from the master's X-Model-Digest \"", digest, "\"")));
   }
   if (options.json) {
     std::cout

@@ -178,6 +178,24 @@ StatusOr<ModelFile> ReadModelFile(const std::string& path) {
   if (!in.read(reinterpret_cast<char*>(file.model.values.data()), bytes)) {
     return absl::DataLossError(absl::StrCat(path, ": truncated payload"));
   }
+  if (IsLegacyModelFile(file)) {
+    // Written before the model digest became a tree (up to 83cc728): its
+    // "sha256" is plain SHA-256 of the payload. Still read, checked that
+    // way, so that a job checkpointed before an upgrade resumes.
+    const std::string recorded =
+        file.metadata["sha256"].is_string()
+            ? file.metadata["sha256"].get<std::string>()
+            : "";
+    const std::string actual = Sha256::HexOf(std::string_view(
+        reinterpret_cast<const char*>(file.model.values.data()),
+        static_cast<size_t>(bytes)));
+    if (actual != recorded) {
+      return absl::DataLossError(absl::StrCat(
+          path, ": payload SHA-256 ", actual,
+          " differs from the metadata's sha256 \"", recorded, "\""));
+    }
+    return file;
+  }
   if (algorithm != kTreeDigestAlgorithm) {
     return absl::DataLossError(
         absl::StrCat(path, ": metadata digest_algorithm \"", algorithm,
@@ -186,9 +204,22 @@ StatusOr<ModelFile> ReadModelFile(const std::string& path) {
   const std::string digest = ModelDigestHex(file.model);
   if (digest != recorded_digest) {
     return absl::DataLossError(absl::StrCat(path, ": payload digest ", digest,
-                                            " differs from the metadata's"));
+                                            " differs from the metadata's \"",
+                                            recorded_digest, "\""));
   }
   return file;
+}
+
+bool IsLegacyModelFile(const ModelFile& file) {
+  return !file.metadata.contains("digest_algorithm") &&
+         file.metadata.contains("sha256");
+}
+
+std::string ModelFileDigestHex(const ModelFile& file) {
+  if (!IsLegacyModelFile(file)) return ModelDigestHex(file.model);
+  return Sha256::HexOf(
+      std::string_view(reinterpret_cast<const char*>(file.model.values.data()),
+                       file.model.values.size() * sizeof(float)));
 }
 
 }  // namespace dsfl

@@ -40,7 +40,17 @@ struct ModelFile {
   nlohmann::json metadata;
 };
 
+// Reads and checks a model file. Files written before the model digest
+// became a tree (metadata "sha256", no "digest_algorithm") are still read,
+// their payload checked against that plain SHA-256.
 StatusOr<ModelFile> ReadModelFile(const std::string& path);
+
+// True for a file of that older kind.
+bool IsLegacyModelFile(const ModelFile& file);
+// The digest the file's metadata records, recomputed from its payload:
+// ModelDigest, or plain SHA-256 for a legacy file (what the master's job
+// store and X-Model-Digest hold for jobs finished before the change).
+std::string ModelFileDigestHex(const ModelFile& file);
 
 // Writes `contents` to `path` atomically (temporary file, fsync, rename,
 // fsync of the directory). `mode` applies to the new file.

@@ -248,7 +248,15 @@ Sha256Digest TreeDigest::Of(const void* data, size_t size, int threads) {
   // so that only the last run has a short group; the calling thread takes
   // the first run.
   const uint64_t per_worker = (leaves / workers + kLanes - 1) / kLanes * kLanes;
-  std::vector<std::thread> helpers;
+  // Joined on every way out, also when something below throws: a joinable
+  // std::thread must never be destroyed.
+  struct Helpers {
+    std::vector<std::thread> threads;
+    ~Helpers() {
+      for (std::thread& t : threads) t.join();
+    }
+  } helpers;
+  helpers.threads.reserve(static_cast<size_t>(workers - 1));
   auto run = [&](uint64_t first_leaf, uint64_t end_leaf) {
     const uint64_t begin = first_leaf * kTreeDigestLeafBytes;
     const uint64_t end =
@@ -261,13 +269,14 @@ Sha256Digest TreeDigest::Of(const void* data, size_t size, int threads) {
         w + 1 == workers ? leaves : std::min(leaves, first + per_worker);
     if (first >= end) continue;
     try {
-      helpers.emplace_back(run, first, end);
+      helpers.threads.emplace_back(run, first, end);
     } catch (const std::system_error&) {
       run(first, end);  // no thread to be had: same result, slower
     }
   }
   run(0, workers == 1 ? leaves : std::min(leaves, per_worker));
-  for (std::thread& helper : helpers) helper.join();
+  for (std::thread& helper : helpers.threads) helper.join();
+  helpers.threads.clear();
 
   TreeDigest tree;
   for (const Sha256Digest& hash : hashes) tree.AddLeafHash(hash);

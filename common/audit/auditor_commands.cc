@@ -315,9 +315,19 @@ int RunAuditModelDigest(const std::vector<std::string>& files,
         std::string_view(magic, sizeof(magic)) == "DSFLMDL1") {
       auto file = ReadModelFile(path);  // checks the payload's digest
       if (!file.ok()) {
-        err << file.status().message() << "\n";
-        exit_code = std::max(exit_code, 1);
+        const std::string message(file.status().message());
+        err << (absl::StartsWith(message, path) ? "" : path + ": ") << message
+            << "\n";
+        exit_code = std::max(
+            exit_code,
+            file.status().code() == absl::StatusCode::kNotFound ? 2 : 1);
         continue;
+      }
+      if (IsLegacyModelFile(*file)) {
+        err << path
+            << ": written before model digests were trees; its metadata's "
+               "sha256 (plain SHA-256, verified) is what records of that "
+               "time name *_sha256\n";
       }
       out << ModelDigestHex(file->model) << "  " << path << "\n";
       continue;

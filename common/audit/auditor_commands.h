@@ -66,7 +66,8 @@ int RunAuditVerifyProof(const VerifyProofCommandArgs& args, std::ostream& out,
 // hold. A dsfl model file (checkpoint, final model) is read and its payload
 // checked against its own metadata first; any other file is hashed as a
 // raw float32 payload. Exit 0 when every file was hashed, 1 when a model
-// file's payload does not match its metadata, 2 for unreadable files.
+// file is damaged (truncated, malformed, or its payload does not match its
+// metadata), 2 for files that cannot be read.
 int RunAuditModelDigest(const std::vector<std::string>& files,
                         std::ostream& out, std::ostream& err);
 

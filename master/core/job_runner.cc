@@ -233,7 +233,12 @@ StatusOr<std::optional<ResumePoint>> LoadLatestCheckpoint(
   std::sort(paths.rbegin(), paths.rend());  // newest first (zero-padded)
   for (const std::string& path : paths) {
     auto file = ReadModelFile(path);
-    if (!file.ok()) continue;
+    if (!file.ok()) {
+      // Said out loud: resuming from an older checkpoint (or from scratch)
+      // repeats rounds.
+      spdlog::warn("checkpoint skipped: {}", file.status().ToString());
+      continue;
+    }
     try {
       if (file->metadata.at("job_id").get<std::string>() != job_id) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -249,7 +254,9 @@ StatusOr<std::optional<ResumePoint>> LoadLatestCheckpoint(
       point.global = std::move(file->model);
       return point;
     } catch (const nlohmann::json::exception& e) {
-      continue;  // an older or foreign file: try the previous checkpoint
+      // An older or foreign file: try the previous checkpoint.
+      spdlog::warn("checkpoint skipped: {}: bad metadata: {}", path, e.what());
+      continue;
     }
   }
   return std::nullopt;

@@ -59,7 +59,7 @@ class MasterDaemonProcess {
   std::string Submit(const nlohmann::json& spec);
   // GET /v1/jobs/<id> (the job with its rounds).
   nlohmann::json Status(const std::string& id);
-  // GET /v1/jobs/<id>/model: the model file's bytes and X-Model-Sha256.
+  // GET /v1/jobs/<id>/model: the model file's bytes and X-Model-Digest.
   std::string Model(const std::string& id, std::string* digest_header);
   // `dsfl job watch ID`: blocks until the job ends; returns the exit code.
   int Watch(const std::string& id, std::string* output);

@@ -9,6 +9,7 @@
 #include "common/crypto/base64url.h"
 #include "common/model_file.h"
 #include "gtest/gtest.h"
+#include "tests/testing/legacy_model_file.h"
 #include "tests/unit/audit/test_util.h"
 
 namespace dsfl::audit {
@@ -288,6 +289,24 @@ TEST_F(AuditCliTest, ModelDigestOfFilesAndPayloads) {
       << tampered.err;
 
   EXPECT_EQ(Dsfl({"audit", "model-digest", dir_.File("missing")}).code, 2);
+
+  // Damaged in another way (truncated): 1, and the error names the file.
+  const std::string truncated = dir_.File("truncated.model");
+  WriteFileText(truncated, ReadFileText(file).substr(0, 100));
+  CliRun cut = Dsfl({"audit", "model-digest", truncated});
+  EXPECT_EQ(cut.code, 1);
+  EXPECT_NE(cut.err.find(truncated), std::string::npos) << cut.err;
+
+  // A file from before model digests were trees: still verified (by its
+  // plain SHA-256), the model digest printed, and a note saying so.
+  const std::string legacy = dir_.File("legacy.model");
+  dsfl::testing::WriteLegacyModelFile(legacy, hashed.model(), {});
+  CliRun old = Dsfl({"audit", "model-digest", legacy});
+  ASSERT_EQ(old.code, 0) << old.err;
+  EXPECT_EQ(old.out, hashed.digest_hex() + "  " + legacy + "\n");
+  EXPECT_NE(old.err.find("written before model digests were trees"),
+            std::string::npos)
+      << old.err;
 }
 
 }  // namespace

@@ -6,11 +6,13 @@
 
 #include "common/config_reader.h"
 #include "common/model_file.h"
+#include "common/sha256.h"
 #include "common/tree_digest.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "master/core/job_spec.h"
 #include "slave/server/slave_config.h"
+#include "tests/testing/legacy_model_file.h"
 
 namespace dsfl {
 namespace {
@@ -216,6 +218,50 @@ TEST(ModelFileTest, RoundTripsAndDetectsCorruption) {
   size_t files = 0;
   for (auto& e : std::filesystem::directory_iterator(dir)) files += !e.is_directory();
   EXPECT_EQ(files, 1u);
+  std::filesystem::remove_all(dir);
+}
+
+// Files written before the model digest became a tree (metadata "sha256",
+// plain SHA-256) are still read and checked that way, and say what their
+// recorded digest is; a damaged one is refused naming both digests.
+TEST(ModelFileTest, ReadsFilesWrittenBeforeTreeDigests) {
+  auto dir = std::filesystem::temp_directory_path() / "dsfl_model_legacy_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "round-00003.dsflm").string();
+  FlatModel model;
+  model.spec = ModelSpec({{"w", {70000}, DType::kFloat32}});
+  for (int i = 0; i < 70000; ++i) model.values.push_back(0.5f * i);
+  testing::WriteLegacyModelFile(path, model, {{"round", 3}});
+  const std::string sha256 = Sha256::HexOf(
+      std::string_view(reinterpret_cast<const char*>(model.values.data()),
+                       model.values.size() * sizeof(float)));
+
+  auto read = ReadModelFile(path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->model.values, model.values);
+  EXPECT_EQ(read->metadata["round"], 3);
+  EXPECT_TRUE(IsLegacyModelFile(*read));
+  EXPECT_EQ(ModelFileDigestHex(*read), sha256);
+  EXPECT_NE(ModelDigestHex(read->model), sha256);  // a different algorithm
+
+  // A current file: not legacy, its digest is the model digest.
+  const std::string current = (dir / "current.dsflm").string();
+  ASSERT_TRUE(WriteModelFile(current, HashedModel(model), {}).ok());
+  auto now = ReadModelFile(current);
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_FALSE(IsLegacyModelFile(*now));
+  EXPECT_EQ(ModelFileDigestHex(*now), ModelDigestHex(model));
+
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-1, std::ios::end);
+    f.put('\x7f');
+  }
+  auto damaged = ReadModelFile(path);
+  EXPECT_EQ(damaged.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(damaged.status().message(),
+              HasSubstr("differs from the metadata's sha256 \"" + sha256));
   std::filesystem::remove_all(dir);
 }
 
