@@ -94,6 +94,15 @@ TEST(BenchOutput, RejectsMalformedLines) {
   }
 }
 
+void ExpectEveryRecordHasARatio(const std::vector<std::string>& lines) {
+  for (const auto& line : lines) {
+    auto r = ParseBenchLine(line);
+    if (r.ok()) {
+      EXPECT_TRUE(r->ratio.has_value()) << line;
+    }
+  }
+}
+
 TEST(BenchSmoke, AggregatePrintsRecordsWithRatios) {
   int status = 0;
   auto lines = RunProgram({Bin("dsfl-bench-aggregate"), "--params", "10000",
@@ -101,12 +110,7 @@ TEST(BenchSmoke, AggregatePrintsRecordsWithRatios) {
                           &status);
   ASSERT_EQ(status, 0) << Joined(lines);
   EXPECT_EQ(Records(lines).count("aggregate"), 1u) << Joined(lines);
-  for (const auto& line : lines) {
-    auto r = ParseBenchLine(line);
-    if (r.ok()) {
-      EXPECT_TRUE(r->ratio.has_value()) << line;
-    }
-  }
+  ExpectEveryRecordHasARatio(lines);
 }
 
 TEST(BenchSmoke, DigestPrintsFourVariantsWithRatios) {
@@ -116,12 +120,7 @@ TEST(BenchSmoke, DigestPrintsFourVariantsWithRatios) {
       &status);
   ASSERT_EQ(status, 0) << Joined(lines);
   EXPECT_EQ(Records(lines).count("digest"), 4u) << Joined(lines);
-  for (const auto& line : lines) {
-    auto r = ParseBenchLine(line);
-    if (r.ok()) {
-      EXPECT_TRUE(r->ratio.has_value()) << line;
-    }
-  }
+  ExpectEveryRecordHasARatio(lines);
 }
 
 TEST(BenchSmoke, FederationRunsRealProcessesAndPrintsRssAndRounds) {
