@@ -283,13 +283,9 @@ Status ModelStreamReceiver::Finish() {
   }
   Sha256Digest digest = hash_->Finish();
   if (digest != header_.digest) {
-    // A peer from before the tree digest (83cc728 and older) sends plain
-    // SHA-256 here: the only mismatch that is not damage, so say so.
-    return absl::DataLossError(absl::StrCat(
-        "model digest mismatch: received ", ToHex(digest), ", header says ",
-        ToHex(header_.digest),
-        " (damaged in transit, or the peer runs a dsfl whose model digest is "
-        "plain SHA-256: upgrade both ends)"));
+    return absl::DataLossError(absl::StrCat("model digest mismatch: received ",
+                                            ToHex(digest), ", header says ",
+                                            ToHex(header_.digest)));
   }
   return absl::OkStatus();
 }

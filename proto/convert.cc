@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/tree_digest.h"
 
 namespace dsfl::wire {
 namespace {
@@ -38,6 +39,7 @@ void ToProto(const StreamHeader& in, v1::ModelHeader* out) {
   }
   out->set_total_bytes(in.total_bytes);
   out->set_digest(in.digest.data(), in.digest.size());
+  out->set_digest_algorithm(kTreeDigestAlgorithm);
   out->set_chunk_bytes(in.chunk_bytes);
   out->set_wire_format(in.wire_format == WireFormat::kBfloat16
                            ? v1::WIRE_FORMAT_BFLOAT16
@@ -49,14 +51,23 @@ StatusOr<StreamHeader> FromProto(const v1::ModelHeader& in) {
   tensors.reserve(static_cast<size_t>(in.tensors_size()));
   for (const v1::TensorSpec& t : in.tensors()) {
     if (t.dtype() != v1::DTYPE_FLOAT32) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("model header: tensor '", t.name(),
-                       "' has unsupported dtype ", static_cast<int>(t.dtype())));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "model header: tensor '", t.name(), "' has unsupported dtype ",
+          static_cast<int>(t.dtype())));
     }
     TensorSpec spec;
     spec.name = t.name();
     spec.shape.assign(t.shape().begin(), t.shape().end());
     tensors.push_back(std::move(spec));
+  }
+  if (in.digest_algorithm() != kTreeDigestAlgorithm) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model header: digest_algorithm '", in.digest_algorithm(),
+        "', expected '", kTreeDigestAlgorithm, "'",
+        in.digest_algorithm().empty()
+            ? " (the peer runs a dsfl whose model digest is plain SHA-256: "
+              "upgrade both ends)"
+            : ""));
   }
   if (in.digest().size() != 32) {
     return absl::InvalidArgumentError(absl::StrCat("model header: digest has ",
@@ -85,9 +96,8 @@ StatusOr<StreamHeader> FromProto(const v1::ModelHeader& in) {
 
 void ToProto(const master::ModelDefinition& in, v1::ModelDefinition* out) {
   static constexpr v1::ModelKind kKinds[] = {
-      v1::MODEL_KIND_LOGISTIC, v1::MODEL_KIND_MLP,
-      v1::MODEL_KIND_COX,      v1::MODEL_KIND_DEEPSURV,
-      v1::MODEL_KIND_TORCHSCRIPT, v1::MODEL_KIND_NOOP};
+      v1::MODEL_KIND_LOGISTIC, v1::MODEL_KIND_MLP,         v1::MODEL_KIND_COX,
+      v1::MODEL_KIND_DEEPSURV, v1::MODEL_KIND_TORCHSCRIPT, v1::MODEL_KIND_NOOP};
   out->set_kind(kKinds[static_cast<int>(in.kind)]);
   out->set_task(TaskToProto(in.task));
   for (int64_t h : in.hidden_units) out->add_hidden_units(h);
@@ -100,12 +110,24 @@ void ToProto(const master::ModelDefinition& in, v1::ModelDefinition* out) {
 StatusOr<master::ModelDefinition> FromProto(const v1::ModelDefinition& in) {
   master::ModelDefinition out;
   switch (in.kind()) {
-    case v1::MODEL_KIND_LOGISTIC: out.kind = ModelKind::kLogistic; break;
-    case v1::MODEL_KIND_MLP: out.kind = ModelKind::kMlp; break;
-    case v1::MODEL_KIND_COX: out.kind = ModelKind::kCox; break;
-    case v1::MODEL_KIND_DEEPSURV: out.kind = ModelKind::kDeepSurv; break;
-    case v1::MODEL_KIND_TORCHSCRIPT: out.kind = ModelKind::kTorchScript; break;
-    case v1::MODEL_KIND_NOOP: out.kind = ModelKind::kNoop; break;
+    case v1::MODEL_KIND_LOGISTIC:
+      out.kind = ModelKind::kLogistic;
+      break;
+    case v1::MODEL_KIND_MLP:
+      out.kind = ModelKind::kMlp;
+      break;
+    case v1::MODEL_KIND_COX:
+      out.kind = ModelKind::kCox;
+      break;
+    case v1::MODEL_KIND_DEEPSURV:
+      out.kind = ModelKind::kDeepSurv;
+      break;
+    case v1::MODEL_KIND_TORCHSCRIPT:
+      out.kind = ModelKind::kTorchScript;
+      break;
+    case v1::MODEL_KIND_NOOP:
+      out.kind = ModelKind::kNoop;
+      break;
     default:
       return absl::InvalidArgumentError(absl::StrCat(
           "model.kind: unknown model kind ", static_cast<int>(in.kind())));
@@ -153,9 +175,8 @@ StatusOr<master::TrainingPlan> FromProto(const v1::TrainingPlan& in) {
   }
   const v1::OptimizerConfig& opt = in.optimizer();
   if (opt.name() != "adam" && opt.name() != "sgd") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("plan.optimizer.name: unknown optimizer '", opt.name(),
-                     "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "plan.optimizer.name: unknown optimizer '", opt.name(), "'"));
   }
   if (!(opt.learning_rate() > 0.0) || !(opt.weight_decay() >= 0.0) ||
       !(opt.momentum() >= 0.0)) {
@@ -207,9 +228,8 @@ StatusOr<master::DataSpec> FromProto(const v1::DataSpec& in) {
   if (s.mean_size() != s.stddev_size() ||
       (s.mean_size() != 0 && s.mean_size() != in.features_size())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "data.standardization: ", s.mean_size(), " means and ",
-        s.stddev_size(), " standard deviations for ", in.features_size(),
-        " features"));
+        "data.standardization: ", s.mean_size(), " means and ", s.stddev_size(),
+        " standard deviations for ", in.features_size(), " features"));
   }
   out.standardization.mean.assign(s.mean().begin(), s.mean().end());
   out.standardization.stddev.assign(s.stddev().begin(), s.stddev().end());
@@ -238,7 +258,8 @@ void ToProto(const master::NodeInfo& in, v1::NodeInfo* out) {
   out->set_version(in.version);
   out->mutable_dataset()->set_source(in.dataset_source);
   out->mutable_dataset()->set_num_rows(in.num_rows);
-  for (const std::string& c : in.columns) out->mutable_dataset()->add_columns(c);
+  for (const std::string& c : in.columns)
+    out->mutable_dataset()->add_columns(c);
 }
 
 master::NodeInfo FromProto(const v1::NodeInfo& in) {

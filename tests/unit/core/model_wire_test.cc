@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "common/tree_digest.h"
 #include "dsfl/v1/slave.pb.h"
 #include "gtest/gtest.h"
+#include "proto/convert.h"
 
 namespace dsfl::wire {
 namespace {
@@ -138,6 +140,33 @@ TEST(ModelWire, ContiguousJoinsSlicesIntoTheReusedBuffer) {
   scratch.clear();
   EXPECT_EQ(Contiguous(one, &single, &scratch), a);
   EXPECT_TRUE(scratch.empty());  // a view of the single slice
+}
+
+// The model header names its digest's algorithm; a header without it (a
+// peer from before the tree digest) or with another is refused up front,
+// naming it, before any model bytes move.
+TEST(ModelHeaderWire, CarriesAndChecksTheDigestAlgorithm) {
+  FlatModel model{ModelSpec({{"w", {3, 2}, DType::kFloat32}}),
+                  {1, 2, 3, 4, 5, 6}};
+  const StreamHeader header = MakeStreamHeader(model);
+  v1::ModelHeader proto;
+  ToProto(header, &proto);
+  EXPECT_EQ(proto.digest_algorithm(), kTreeDigestAlgorithm);
+  auto back = FromProto(proto);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->digest, header.digest);
+  EXPECT_EQ(back->total_bytes, header.total_bytes);
+
+  proto.clear_digest_algorithm();
+  auto old = FromProto(proto);
+  EXPECT_EQ(old.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(old.status().message().find("plain SHA-256"), std::string::npos)
+      << old.status();
+  proto.set_digest_algorithm("blake3");
+  auto other = FromProto(proto);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(other.status().message().find("'blake3'"), std::string::npos)
+      << other.status();
 }
 
 }  // namespace
