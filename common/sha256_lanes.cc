@@ -176,7 +176,6 @@ void Init(State* state) {
   // SHA-NI keeps the eight words as {a,b,e,f} and {c,d,g,h}, each register
   // in reversed word order.
   const uint32_t* h = kInitialHash;
-#pragma GCC unroll 4
   for (int j = 0; j < kLanes; ++j) {
     const uint32_t abef[4] = {h[5], h[4], h[1], h[0]};
     const uint32_t cdgh[4] = {h[7], h[6], h[3], h[2]};

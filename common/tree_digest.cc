@@ -11,8 +11,7 @@
 namespace dsfl {
 namespace {
 
-constexpr uint8_t kLeafPrefix = 0x00;
-constexpr uint8_t kNodePrefix = 0x01;
+constexpr uint8_t kLeafPrefix = 0x00;  // RFC 9162, as MerkleLeafHash
 constexpr int kLanes = sha256_lanes::kLanes;
 constexpr size_t kBlock = 64;
 // Below this a one-shot digest stays on the calling thread: starting a
@@ -63,15 +62,6 @@ class Cursor {
   size_t offset_ = 0;
   size_t remaining_ = 0;
 };
-
-Sha256Digest NodeHash(const Sha256Digest& left, const Sha256Digest& right) {
-  uint8_t input[1 + 2 * sizeof(Sha256Digest)];
-  input[0] = kNodePrefix;
-  std::memcpy(input + 1, left.data(), left.size());
-  std::memcpy(input + 1 + left.size(), right.data(), right.size());
-  return Sha256::Of(
-      std::string_view(reinterpret_cast<const char*>(input), sizeof(input)));
-}
 
 // Hashes the four whole leaves that start at `cursor` and advances it past
 // them. The message of each is 0x00 || 65536 bytes: a first block of the
@@ -144,13 +134,6 @@ void HashFourLeaves(Cursor* cursor, Sha256Digest out[kLanes]) {
   *cursor = lanes[kLanes - 1];
 }
 
-Sha256Digest LeafHash(const char* data, size_t size) {
-  Sha256 hash;
-  hash.Update(&kLeafPrefix, 1);
-  hash.Update(data, size);
-  return hash.Finish();
-}
-
 // The leaf hashes of `size` bytes at `data` (whole leaves, except possibly
 // the last), into out[0..].
 void HashLeaves(const char* data, size_t size, Sha256Digest* out) {
@@ -165,7 +148,7 @@ void HashLeaves(const char* data, size_t size, Sha256Digest* out) {
   while (cursor.remaining() > 0) {
     const std::string_view rest = cursor.Rest();
     const size_t n = std::min(rest.size(), kTreeDigestLeafBytes);
-    *out++ = LeafHash(rest.data(), n);
+    *out++ = MerkleLeafHash(rest.substr(0, n));
     cursor.Advance(n);
   }
 }
@@ -174,20 +157,6 @@ void HashLeaves(const char* data, size_t size, Sha256Digest* out) {
 
 TreeDigest::TreeDigest() = default;
 TreeDigest::~TreeDigest() = default;
-
-void TreeDigest::AddLeafHash(const Sha256Digest& leaf_hash) {
-  frontier_.emplace_back(leaf_hash, 1);
-  ++leaves_;
-  // Two perfect subtrees of equal size become one: a binary carry.
-  while (frontier_.size() >= 2 &&
-         frontier_[frontier_.size() - 2].second == frontier_.back().second) {
-    auto right = frontier_.back();
-    frontier_.pop_back();
-    auto& left = frontier_.back();
-    left.first = NodeHash(left.first, right.first);
-    left.second *= 2;
-  }
-}
 
 void TreeDigest::Update(const void* data, size_t size) {
   const std::string_view bytes(static_cast<const char*>(data), size);
@@ -202,7 +171,7 @@ void TreeDigest::Update(absl::Span<const std::string_view> pieces) {
         cursor.remaining() >= kLanes * kTreeDigestLeafBytes) {
       Sha256Digest hashes[kLanes];
       HashFourLeaves(&cursor, hashes);
-      for (const Sha256Digest& hash : hashes) AddLeafHash(hash);
+      for (const Sha256Digest& hash : hashes) tree_.Append(hash);
       continue;
     }
     if (leaf_ == nullptr) {
@@ -216,7 +185,7 @@ void TreeDigest::Update(absl::Span<const std::string_view> pieces) {
     leaf_filled_ += n;
     cursor.Advance(n);
     if (leaf_filled_ == kTreeDigestLeafBytes) {
-      AddLeafHash(leaf_->Finish());
+      tree_.Append(leaf_->Finish());
       leaf_.reset();
     }
   }
@@ -224,18 +193,10 @@ void TreeDigest::Update(absl::Span<const std::string_view> pieces) {
 
 Sha256Digest TreeDigest::Finish() {
   if (leaf_ != nullptr) {
-    AddLeafHash(leaf_->Finish());
+    tree_.Append(leaf_->Finish());
     leaf_.reset();
   }
-  if (frontier_.empty()) return Sha256::Of("");
-  // RFC 9162's split at the largest power of two is exactly the frontier
-  // folded from the smallest subtree up.
-  Sha256Digest root = frontier_.back().first;
-  for (size_t i = frontier_.size() - 1; i-- > 0;) {
-    root = NodeHash(frontier_[i].first, root);
-  }
-  frontier_.clear();
-  return root;
+  return tree_.Root();
 }
 
 Sha256Digest TreeDigest::Of(const void* data, size_t size, int threads) {
@@ -278,9 +239,9 @@ Sha256Digest TreeDigest::Of(const void* data, size_t size, int threads) {
   for (std::thread& helper : helpers.threads) helper.join();
   helpers.threads.clear();
 
-  TreeDigest tree;
-  for (const Sha256Digest& hash : hashes) tree.AddLeafHash(hash);
-  return tree.Finish();
+  MerkleFrontier tree;
+  for (const Sha256Digest& hash : hashes) tree.Append(hash);
+  return tree.Root();
 }
 
 std::string TreeDigestHex(std::string_view payload) {

@@ -14,8 +14,9 @@
 // with SHA-NI (common/sha256_lanes.h) and a whole model on several cores,
 // and the domain-separated tree is as collision- and second-preimage-
 // resistant as SHA-256 itself. It is the same construction as the audit
-// log's checkpoints (common/crypto/merkle.h); `dsfl audit model-digest
-// FILE` and the Python in docs/protocol.md recompute it independently.
+// log's checkpoints (both hash with common/merkle_hash.h); `dsfl audit
+// model-digest FILE` and the Python in docs/protocol.md recompute it
+// independently.
 //
 // TreeDigest is incremental: the digest does not depend on how the payload
 // is split into Update() calls or pieces (only the speed does: four whole
@@ -29,10 +30,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include "absl/types/span.h"
+#include "common/merkle_hash.h"
 #include "common/sha256.h"
 
 namespace dsfl {
@@ -60,17 +60,13 @@ class TreeDigest {
   static Sha256Digest Of(const void* data, size_t size, int threads = 1);
 
  private:
-  void AddLeafHash(const Sha256Digest& leaf_hash);
   // Hashes whole leaves from the front of `pieces` (advancing it) while at
   // least four are there; the rest is left for the single-leaf path.
   void HashLeafGroups(std::vector<std::string_view>* pieces);
 
   std::unique_ptr<Sha256> leaf_;  // the open leaf, or null
   size_t leaf_filled_ = 0;        // bytes in the open leaf
-  // Roots of perfect subtrees of strictly decreasing size (the binary
-  // representation of the leaf count), oldest first.
-  std::vector<std::pair<Sha256Digest, uint64_t>> frontier_;
-  uint64_t leaves_ = 0;
+  MerkleFrontier tree_;           // the leaves hashed so far
 };
 
 // Convenience for callers outside the hot path: lower-case hex of Of().

@@ -14,15 +14,6 @@ uint64_t SplitPoint(uint64_t n) {
   return k;
 }
 
-MerkleHash NodeHashBytes(std::string_view left, std::string_view right) {
-  Sha256 h;
-  const uint8_t prefix = 0x01;
-  h.Update(&prefix, 1);
-  h.Update(left);
-  h.Update(right);
-  return h.Finish();
-}
-
 Status Fail(const std::string& why) {
   return absl::InvalidArgumentError(absl::StrCat("Merkle proof: ", why));
 }
@@ -38,20 +29,6 @@ Status CheckHashSizes(const std::vector<std::string>& proof) {
 }
 
 }  // namespace
-
-MerkleHash MerkleEmptyRoot() { return Sha256::Of(""); }
-
-MerkleHash MerkleLeafHash(std::string_view leaf_input) {
-  Sha256 h;
-  const uint8_t prefix = 0x00;
-  h.Update(&prefix, 1);
-  h.Update(leaf_input);
-  return h.Finish();
-}
-
-MerkleHash MerkleNodeHash(const MerkleHash& left, const MerkleHash& right) {
-  return NodeHashBytes(HashBytes(left), HashBytes(right));
-}
 
 Status VerifyInclusionProof(uint64_t leaf_index, uint64_t tree_size,
                             std::string_view leaf_hash,
@@ -74,7 +51,7 @@ Status VerifyInclusionProof(uint64_t leaf_index, uint64_t tree_size,
   for (const std::string& p : proof) {
     if (sn == 0) return Fail("proof is longer than the tree is deep");
     if ((fn & 1) == 1 || fn == sn) {
-      r = HashBytes(NodeHashBytes(p, r));
+      r = HashBytes(MerkleNodeHash(p, r));
       if ((fn & 1) == 0) {
         while ((fn & 1) == 0 && fn != 0) {
           fn >>= 1;
@@ -82,7 +59,7 @@ Status VerifyInclusionProof(uint64_t leaf_index, uint64_t tree_size,
         }
       }
     } else {
-      r = HashBytes(NodeHashBytes(r, p));
+      r = HashBytes(MerkleNodeHash(r, p));
     }
     fn >>= 1;
     sn >>= 1;
@@ -133,8 +110,8 @@ Status VerifyConsistencyProof(uint64_t size1, uint64_t size2,
     const std::string& c = path[i];
     if (sn == 0) return Fail("proof is longer than needed");
     if ((fn & 1) == 1 || fn == sn) {
-      fr = HashBytes(NodeHashBytes(c, fr));
-      sr = HashBytes(NodeHashBytes(c, sr));
+      fr = HashBytes(MerkleNodeHash(c, fr));
+      sr = HashBytes(MerkleNodeHash(c, sr));
       if ((fn & 1) == 0) {
         while ((fn & 1) == 0 && fn != 0) {
           fn >>= 1;
@@ -142,7 +119,7 @@ Status VerifyConsistencyProof(uint64_t size1, uint64_t size2,
         }
       }
     } else {
-      sr = HashBytes(NodeHashBytes(sr, c));
+      sr = HashBytes(MerkleNodeHash(sr, c));
     }
     fn >>= 1;
     sn >>= 1;
@@ -155,30 +132,11 @@ Status VerifyConsistencyProof(uint64_t size1, uint64_t size2,
 }
 
 void MerkleTree::AppendLeafHash(const MerkleHash& leaf_hash) {
-  uint64_t n = leaves_.size();
   leaves_.push_back(leaf_hash);
-  MerkleHash h = leaf_hash;
-  size_t level = 0;
-  while ((n >> level & 1) == 1) {
-    h = MerkleNodeHash(frontier_[level], h);
-    ++level;
-  }
-  if (frontier_.size() <= level) frontier_.resize(level + 1);
-  frontier_[level] = h;
+  frontier_.Append(leaf_hash);
 }
 
-MerkleHash MerkleTree::Root() const {
-  const uint64_t n = leaves_.size();
-  if (n == 0) return MerkleEmptyRoot();
-  bool have = false;
-  MerkleHash result{};
-  for (size_t level = 0; level < frontier_.size(); ++level) {
-    if ((n >> level & 1) == 0) continue;
-    result = have ? MerkleNodeHash(frontier_[level], result) : frontier_[level];
-    have = true;
-  }
-  return result;
-}
+MerkleHash MerkleTree::Root() const { return frontier_.Root(); }
 
 StatusOr<MerkleHash> MerkleTree::RootAt(uint64_t tree_size) const {
   if (tree_size > size()) {

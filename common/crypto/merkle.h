@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/merkle_hash.h"
 #include "common/sha256.h"
 #include "common/status.h"
 
@@ -33,9 +34,10 @@ namespace dsfl::crypto {
 
 using MerkleHash = Sha256Digest;
 
-MerkleHash MerkleEmptyRoot();
-MerkleHash MerkleLeafHash(std::string_view leaf_input);
-MerkleHash MerkleNodeHash(const MerkleHash& left, const MerkleHash& right);
+// The hashing itself (common/merkle_hash.h), shared with the model digest.
+using ::dsfl::MerkleEmptyRoot;
+using ::dsfl::MerkleLeafHash;
+using ::dsfl::MerkleNodeHash;
 
 // Verifies that `leaf_hash` is leaf `leaf_index` of the tree of `tree_size`
 // leaves whose root is `root` (RFC 9162 §2.1.3.2).
@@ -89,9 +91,7 @@ class MerkleTree {
                 std::vector<MerkleHash>* out) const;
 
   std::vector<MerkleHash> leaves_;
-  // frontier_[i] is the root of a complete subtree of 2^i leaves, present
-  // when bit i of size() is set.
-  std::vector<MerkleHash> frontier_;
+  MerkleFrontier frontier_;
 };
 
 }  // namespace dsfl::crypto
