@@ -1,8 +1,8 @@
 // dsfl job run|model-hash|submit|list|status|watch|cancel|download and dsfl
 // nodes. `run` drives slaves directly (no daemon); `model-hash` prints the
 // model identity a hospital pins (dataspace.policy.allowed_model_sha256);
-// the others talk to the master daemon's admin API. Exit codes: 0 ok, 1 failure, 2 usage, 3 the master
-// cannot be reached.
+// the others talk to the master daemon's admin API. Exit codes: 0 ok, 1
+// failure, 2 usage, 3 the master cannot be reached.
 #include <unistd.h>
 
 #include <chrono>
@@ -83,7 +83,8 @@ StatusOr<std::unique_ptr<AdminClient>> Connect(const JobOptions& options) {
 
 std::string MetricText(const nlohmann::json& evaluation) {
   if (!evaluation.is_object()) return "-";
-  std::string text = absl::StrFormat("loss %.4f", evaluation.value("loss", 0.0));
+  std::string text =
+      absl::StrFormat("loss %.4f", evaluation.value("loss", 0.0));
   if (evaluation.contains("c_index")) {
     absl::StrAppendFormat(&text, "  C-index %.4f",
                           evaluation["c_index"].get<double>());
@@ -133,11 +134,10 @@ int List(const JobOptions& options) {
   }
   std::printf("%-28s %-10s %-9s %s\n", "ID", "STATE", "ROUNDS", "METRICS");
   for (const auto& job : (*answer)["jobs"]) {
-    std::printf("%-28s %-10s %4d/%-4d %s\n",
-                job["id"].get<std::string>().c_str(),
-                job["state"].get<std::string>().c_str(),
-                job["rounds_done"].get<int>(), job["rounds_total"].get<int>(),
-                MetricText(job["evaluation"]).c_str());
+    std::printf(
+        "%-28s %-10s %4d/%-4d %s\n", job["id"].get<std::string>().c_str(),
+        job["state"].get<std::string>().c_str(), job["rounds_done"].get<int>(),
+        job["rounds_total"].get<int>(), MetricText(job["evaluation"]).c_str());
   }
   return 0;
 }
@@ -212,7 +212,8 @@ int Watch(const JobOptions& options) {
       const int done = (*job)["rounds_done"].get<int>();
       const int width = 30;
       const int filled = width * done / total;
-      std::printf("\r[%s%s] %3d/%d %-9s %s   ", std::string(filled, '#').c_str(),
+      std::printf("\r[%s%s] %3d/%d %-9s %s   ",
+                  std::string(filled, '#').c_str(),
                   std::string(width - filled, '.').c_str(), done, total,
                   state.c_str(), MetricText((*job)["evaluation"]).c_str());
     }
@@ -252,7 +253,7 @@ int Download(const JobOptions& options) {
   // Check what arrived: the file's own digest and the one the master holds.
   auto model = ReadModelFile(options.output);
   if (!model.ok()) return Fail("job download", model.status());
-  const std::string actual = ModelFileDigestHex(*model);
+  const std::string& actual = model->digest;  // verified by ReadModelFile
   if (actual != digest) {
     return Fail(
         "job download",
@@ -288,8 +289,7 @@ int Nodes(const JobOptions& options) {
                               node.value("rows", 0), node.value("source", ""))
             : node.value("error", "");
     std::printf("%-20s %-10s %s\n", node.value("id", "?").c_str(),
-                node.value("reachable", false) ? "yes" : "no",
-                details.c_str());
+                node.value("reachable", false) ? "yes" : "no", details.c_str());
   }
   return 0;
 }
@@ -317,7 +317,8 @@ void AddJobCommands(CLI::App* app, CommandContext* context) {
       ->required()
       ->check(CLI::ExistingFile);
   run->add_flag("--json", options->json, "progress as JSON lines");
-  run->callback([options, context] { context->exit_code = RunJobCommand(*options); });
+  run->callback(
+      [options, context] { context->exit_code = RunJobCommand(*options); });
 
   CLI::App* model_hash = job->add_subcommand(
       "model-hash",
@@ -329,17 +330,18 @@ void AddJobCommands(CLI::App* app, CommandContext* context) {
   model_hash->callback(
       [options, context] { context->exit_code = ModelHashCommand(*options); });
 
-  auto add = [&](const char* name, const char* help, int (*fn)(const JobOptions&),
-                 bool takes_id, bool json) {
+  auto add = [&](const char* name, const char* help,
+                 int (*fn)(const JobOptions&), bool takes_id, bool json) {
     CLI::App* command = job->add_subcommand(name, help);
     AddEndpointOptions(command, options.get());
     if (takes_id) command->add_option("ID", options->id, "job id")->required();
     if (json) command->add_flag("--json", options->json, "machine-readable");
-    command->callback([options, context, fn] { context->exit_code = fn(*options); });
+    command->callback(
+        [options, context, fn] { context->exit_code = fn(*options); });
     return command;
   };
-  CLI::App* submit = add("submit", "submit a job to the master daemon", Submit,
-                         false, true);
+  CLI::App* submit =
+      add("submit", "submit a job to the master daemon", Submit, false, true);
   submit->add_option("JOB", options->path, "job spec (JSON)")
       ->required()
       ->check(CLI::ExistingFile);

@@ -116,8 +116,8 @@ Status WriteModelFile(const std::string& path, const HashedModel& hashed,
   nlohmann::json meta = metadata;
   nlohmann::json tensors = nlohmann::json::array();
   for (const TensorSpec& t : model.spec.tensors()) {
-    tensors.push_back({{"name", t.name}, {"shape", t.shape},
-                       {"dtype", "float32"}});
+    tensors.push_back(
+        {{"name", t.name}, {"shape", t.shape}, {"dtype", "float32"}});
   }
   const uint64_t total_bytes = model.values.size() * sizeof(float);
   meta["tensors"] = tensors;
@@ -178,7 +178,12 @@ StatusOr<ModelFile> ReadModelFile(const std::string& path) {
   if (!in.read(reinterpret_cast<char*>(file.model.values.data()), bytes)) {
     return absl::DataLossError(absl::StrCat(path, ": truncated payload"));
   }
-  if (IsLegacyModelFile(file)) {
+  const std::string_view payload(
+      reinterpret_cast<const char*>(file.model.values.data()),
+      static_cast<size_t>(bytes));
+  file.legacy = !file.metadata.contains("digest_algorithm") &&
+                file.metadata.contains("sha256");
+  if (file.legacy) {
     // Written before the model digest became a tree (up to 83cc728): its
     // "sha256" is plain SHA-256 of the payload. Still read, checked that
     // way, so that a job checkpointed before an upgrade resumes.
@@ -186,12 +191,10 @@ StatusOr<ModelFile> ReadModelFile(const std::string& path) {
         file.metadata["sha256"].is_string()
             ? file.metadata["sha256"].get<std::string>()
             : "";
-    const std::string actual = Sha256::HexOf(std::string_view(
-        reinterpret_cast<const char*>(file.model.values.data()),
-        static_cast<size_t>(bytes)));
-    if (actual != recorded) {
+    file.digest = Sha256::HexOf(payload);
+    if (file.digest != recorded) {
       return absl::DataLossError(absl::StrCat(
-          path, ": payload SHA-256 ", actual,
+          path, ": payload SHA-256 ", file.digest,
           " differs from the metadata's sha256 \"", recorded, "\""));
     }
     return file;
@@ -201,25 +204,13 @@ StatusOr<ModelFile> ReadModelFile(const std::string& path) {
         absl::StrCat(path, ": metadata digest_algorithm \"", algorithm,
                      "\", expected \"", kTreeDigestAlgorithm, "\""));
   }
-  const std::string digest = ModelDigestHex(file.model);
-  if (digest != recorded_digest) {
-    return absl::DataLossError(absl::StrCat(path, ": payload digest ", digest,
-                                            " differs from the metadata's \"",
-                                            recorded_digest, "\""));
+  file.digest = ModelDigestHex(file.model);
+  if (file.digest != recorded_digest) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": payload digest ", file.digest,
+                     " differs from the metadata's \"", recorded_digest, "\""));
   }
   return file;
-}
-
-bool IsLegacyModelFile(const ModelFile& file) {
-  return !file.metadata.contains("digest_algorithm") &&
-         file.metadata.contains("sha256");
-}
-
-std::string ModelFileDigestHex(const ModelFile& file) {
-  if (!IsLegacyModelFile(file)) return ModelDigestHex(file.model);
-  return Sha256::HexOf(
-      std::string_view(reinterpret_cast<const char*>(file.model.values.data()),
-                       file.model.values.size() * sizeof(float)));
 }
 
 }  // namespace dsfl

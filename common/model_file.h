@@ -38,24 +38,24 @@ Status WriteModelFile(const std::string& path, const HashedModel& model,
 struct ModelFile {
   FlatModel model;
   nlohmann::json metadata;
+  // Written before the model digest became a tree (metadata "sha256", no
+  // "digest_algorithm").
+  bool legacy = false;
+  // The payload's digest as the metadata records it, verified against the
+  // payload (lower-case hex): ModelDigest, or plain SHA-256 for a legacy
+  // file (what the master's job store and X-Model-Digest hold for jobs
+  // finished before the change).
+  std::string digest;
 };
 
-// Reads and checks a model file. Files written before the model digest
-// became a tree (metadata "sha256", no "digest_algorithm") are still read,
-// their payload checked against that plain SHA-256.
+// Reads and checks a model file; legacy files are still read, their
+// payload checked against their plain SHA-256.
 StatusOr<ModelFile> ReadModelFile(const std::string& path);
-
-// True for a file of that older kind.
-bool IsLegacyModelFile(const ModelFile& file);
-// The digest the file's metadata records, recomputed from its payload:
-// ModelDigest, or plain SHA-256 for a legacy file (what the master's job
-// store and X-Model-Digest hold for jobs finished before the change).
-std::string ModelFileDigestHex(const ModelFile& file);
 
 // Writes `contents` to `path` atomically (temporary file, fsync, rename,
 // fsync of the directory). `mode` applies to the new file.
-Status WriteFileAtomically(const std::string& path,
-                           std::string_view contents, int mode = 0644);
+Status WriteFileAtomically(const std::string& path, std::string_view contents,
+                           int mode = 0644);
 
 }  // namespace dsfl
 

@@ -323,13 +323,16 @@ int RunAuditModelDigest(const std::vector<std::string>& files,
             file.status().code() == absl::StatusCode::kNotFound ? 2 : 1);
         continue;
       }
-      if (IsLegacyModelFile(*file)) {
+      if (file->legacy) {
         err << path
             << ": written before model digests were trees; its metadata's "
                "sha256 (plain SHA-256, verified) is what records of that "
                "time name *_sha256\n";
       }
-      out << ModelDigestHex(file->model) << "  " << path << "\n";
+      // ReadModelFile verified the file's own digest; a legacy file's is
+      // SHA-256, so its model digest is computed here.
+      out << (file->legacy ? ModelDigestHex(file->model) : file->digest) << "  "
+          << path << "\n";
       continue;
     }
     in.clear();

@@ -241,8 +241,8 @@ TEST(ModelFileTest, ReadsFilesWrittenBeforeTreeDigests) {
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->model.values, model.values);
   EXPECT_EQ(read->metadata["round"], 3);
-  EXPECT_TRUE(IsLegacyModelFile(*read));
-  EXPECT_EQ(ModelFileDigestHex(*read), sha256);
+  EXPECT_TRUE(read->legacy);
+  EXPECT_EQ(read->digest, sha256);
   EXPECT_NE(ModelDigestHex(read->model), sha256);  // a different algorithm
 
   // A current file: not legacy, its digest is the model digest.
@@ -250,8 +250,8 @@ TEST(ModelFileTest, ReadsFilesWrittenBeforeTreeDigests) {
   ASSERT_TRUE(WriteModelFile(current, HashedModel(model), {}).ok());
   auto now = ReadModelFile(current);
   ASSERT_TRUE(now.ok()) << now.status();
-  EXPECT_FALSE(IsLegacyModelFile(*now));
-  EXPECT_EQ(ModelFileDigestHex(*now), ModelDigestHex(model));
+  EXPECT_FALSE(now->legacy);
+  EXPECT_EQ(now->digest, ModelDigestHex(model));
 
   {
     std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
